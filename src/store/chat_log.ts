@@ -1,0 +1,141 @@
+/**
+ * Appends conversation logs to a Pidgin profile. Like Pidgin, each
+ * conversation opened in this process gets its own file, named by the time
+ * it was opened; every line is written with one write call before the caller
+ * shows or acknowledges the message, so a Ctrl-C or a kill loses nothing.
+ *
+ * Logs are appended, not rewritten, so they are the one kind of file that is
+ * not written by temp file and rename: that is how Pidgin writes them too.
+ */
+import { join } from "node:path";
+import { StoreError } from "../errors.ts";
+import {
+  formatLogEntry,
+  formatLogFooter,
+  formatLogHeader,
+  type LogEntry,
+  type LogStyle,
+} from "./chat_log_format.ts";
+import { formatFileStamp } from "./log_time.ts";
+import { conversationLogDir } from "./paths.ts";
+
+/** Options for {@linkcode createChatLog}. */
+export interface ChatLogOptions {
+  /** The profile directory (see `resolvePurpleDir`). */
+  purpleDir: string;
+  /** Our bare JID: names the account folder. */
+  account: string;
+  /** Our full JID (`user@domain/resource`), shown in each header. */
+  accountFull: string;
+  style: LogStyle;
+}
+
+/** The logs of one account; close it to finish html files. */
+export interface ChatLog extends AsyncDisposable {
+  /** Appends one line to the conversation with `contact` (a bare JID). */
+  append(contact: string, entry: LogEntry): Promise<void>;
+  /** The file each conversation is being written to. */
+  fileOf(contact: string): string | undefined;
+  /** Writes html footers and closes every file. */
+  close(): Promise<void>;
+}
+
+interface OpenLog {
+  path: string;
+  file: Deno.FsFile;
+  /** Every write is chained so lines keep their order. */
+  tail: Promise<void>;
+}
+
+async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += await file.write(bytes.subarray(offset));
+  }
+}
+
+/**
+ * Creates the log writer for one account.
+ *
+ * Requires read/write access to `<purpleDir>/logs`.
+ */
+export function createChatLog(options: ChatLogOptions): ChatLog {
+  const logs = new Map<string, Promise<OpenLog>>();
+  const encoder = new TextEncoder();
+  const { style } = options;
+
+  async function open(contact: string, opened: Date): Promise<OpenLog> {
+    const dir = conversationLogDir(options.purpleDir, options.account, contact);
+    const path = join(dir, `${formatFileStamp(opened, style.zone)}.${style.format}`);
+    try {
+      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+      const file = await Deno.open(path, {
+        append: true,
+        create: true,
+        mode: 0o600,
+      });
+      const header = formatLogHeader(
+        { contact, account: options.accountFull, opened },
+        style,
+      );
+      await writeAll(file, encoder.encode(header));
+      return { path, file, tail: Promise.resolve() };
+    } catch (err) {
+      throw new StoreError(`Cannot write the chat log "${path}"`, {
+        cause: err,
+        hint: "Check that the Pidgin profile directory is writable",
+      });
+    }
+  }
+
+  function logFor(contact: string): Promise<OpenLog> {
+    let log = logs.get(contact);
+    if (!log) {
+      log = open(contact, new Date());
+      logs.set(contact, log);
+      log.catch(() => logs.delete(contact));
+    }
+    return log;
+  }
+
+  const known = new Map<string, string>();
+
+  return {
+    async append(contact, entry) {
+      const log = await logFor(contact);
+      known.set(contact, log.path);
+      const line = encoder.encode(formatLogEntry(entry, style));
+      const done = log.tail.then(() => writeAll(log.file, line));
+      log.tail = done.catch(() => {});
+      try {
+        await done;
+      } catch (err) {
+        throw new StoreError(`Cannot write the chat log "${log.path}"`, {
+          cause: err,
+        });
+      }
+    },
+    fileOf(contact) {
+      return known.get(contact);
+    },
+    async close() {
+      const open = [...logs.values()];
+      logs.clear();
+      for (const pending of open) {
+        let log: OpenLog;
+        try {
+          log = await pending;
+        } catch {
+          continue;
+        }
+        await log.tail;
+        const footer = formatLogFooter(style);
+        if (footer) await writeAll(log.file, encoder.encode(footer));
+        log.file.close();
+      }
+    },
+    [Symbol.asyncDispose]() {
+      return this.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * The Pidgin profile: where it is, its chat logs and the names it knows.
+ * The only folder that touches the profile directory.
+ *
+ * @module
+ */
+export { type ChatLog, type ChatLogOptions, createChatLog } from "./chat_log.ts";
+export {
+  escapeHtml,
+  formatLogEntry,
+  formatLogHeader,
+  type LogEntry,
+  type LogFormat,
+  type LogStyle,
+} from "./chat_log_format.ts";
+export { localeFromEnv, type LogLocale } from "./log_time.ts";
+export { conversationLogDir, escapeFilename, resolvePurpleDir } from "./paths.ts";
+export { type ProfileNames, readProfileNames } from "./profile_names.ts";
+export { loadZoneNames } from "./zone_names.ts";

@@ -1,0 +1,62 @@
+/**
+ * Where the Pidgin profile lives and how log folders are named, with the
+ * guarantee that a name from the network never leaves the logs directory.
+ */
+import { join, resolve, sep } from "node:path";
+import { StoreError } from "../errors.ts";
+
+/**
+ * The profile directory: `--purple-dir`, else `PURPLE_HOME`, else `~/.purple`.
+ */
+export function resolvePurpleDir(options: {
+  flag?: string;
+  purpleHome?: string;
+  home?: string;
+}): string {
+  const dir = options.flag || options.purpleHome ||
+    (options.home ? join(options.home, ".purple") : undefined);
+  if (!dir) {
+    throw new StoreError("Cannot find the Pidgin profile directory: HOME is not set", {
+      hint: "Set PURPLE_HOME or pass --purple-dir",
+    });
+  }
+  return resolve(dir);
+}
+
+/**
+ * libpurple's `purple_escape_filename`: ASCII letters, digits and `@-_.#` are
+ * kept, every other character becomes `%xx` per UTF-8 byte (lower-case hex).
+ * A name made only of dots is escaped whole, so it can never mean `.` or `..`.
+ */
+export function escapeFilename(name: string): string {
+  let out = "";
+  for (const ch of name) {
+    if (/^[A-Za-z0-9@\-_.#]$/.test(ch)) {
+      out += ch;
+    } else {
+      for (const byte of new TextEncoder().encode(ch)) {
+        out += `%${byte.toString(16).padStart(2, "0")}`;
+      }
+    }
+  }
+  if (out === "" || /^\.+$/.test(out)) return out.replaceAll(".", "%2e") || "%00";
+  return out;
+}
+
+/**
+ * The folder of one conversation's logs:
+ * `<profile>/logs/jabber/<account>/<contact>`, both escaped. Throws
+ * `StoreError` if the result would not be inside the logs directory.
+ */
+export function conversationLogDir(
+  purpleDir: string,
+  account: string,
+  contact: string,
+): string {
+  const logs = resolve(purpleDir, "logs");
+  const dir = resolve(logs, "jabber", escapeFilename(account), escapeFilename(contact));
+  if (!dir.startsWith(logs + sep)) {
+    throw new StoreError(`Cannot log the conversation with "${contact}": the name leaves the logs directory`);
+  }
+  return dir;
+}

@@ -1,0 +1,19 @@
+/**
+ * Makes text from the network safe to print on a terminal.
+ *
+ * Removes escape sequences (CSI, OSC, DCS, SOS/PM/APC and two-byte ESC
+ * sequences), their 8-bit C1 forms, and every other C0/C1 control character
+ * except newline and tab. Bidirectional overrides that can make a line read
+ * differently from what it is (Trojan Source) are removed too. The stored
+ * logs keep the original text; this is only for display.
+ */
+
+// deno-lint-ignore no-control-regex
+const SEQUENCES = /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?/g;
+// deno-lint-ignore no-control-regex
+const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Returns `text` with terminal control sequences and characters removed. */
+export function sanitizeForTerminal(text: string): string {
+  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
+}

@@ -1,0 +1,149 @@
+/**
+ * The one place that imports xmpp.js. We compose its small packages the way
+ * `@xmpp/client` does, minus what we replace (SASL, STARTTLS, transports,
+ * reconnect) and what we do not use (WebSocket, SASL2, FAST), so the rest of
+ * this folder sees only the narrow types below.
+ */
+import { Client as XmppClient, xml as xmppXml } from "@xmpp/client-core";
+import ConnectionTcpJs from "@xmpp/connection-tcp";
+import { EventEmitter as XmppEventEmitter, procedure as xmppProcedure } from "@xmpp/events";
+import iqCalleeJs from "@xmpp/iq/callee";
+import iqCallerJs from "@xmpp/iq/caller";
+import jidJs from "@xmpp/jid";
+import middlewareJs from "@xmpp/middleware";
+import resourceBindingJs from "@xmpp/resource-binding";
+import streamFeaturesJs from "@xmpp/stream-features";
+import streamManagementJs from "@xmpp/stream-management";
+import type { Element } from "ltx";
+
+export type { Element };
+
+/** What we use of an xmpp.js connection entity. */
+export interface Entity {
+  jid: { toString(): string; bare(): { toString(): string } } | null;
+  status: string;
+  options: { domain: string; service: string; lang?: string };
+  transports: unknown[];
+  timeout: number;
+  socket: (NodeEventTarget & { secure?: boolean }) | null;
+  isSecure(): boolean;
+  start(): Promise<unknown>;
+  stop(): Promise<unknown>;
+  disconnect(): Promise<unknown>;
+  restart(): Promise<unknown>;
+  send(element: Element): Promise<void>;
+  on(event: string, listener: (...args: never[]) => void): void;
+  off(event: string, listener: (...args: never[]) => void): void;
+  emit(event: string, ...args: unknown[]): void;
+  _attachSocket(socket: unknown): void;
+  _detachSocket(): void;
+}
+
+interface NodeEventTarget {
+  on(event: string, listener: (...args: never[]) => void): void;
+}
+
+/** Context given to stream-feature handlers. */
+export interface FeatureContext {
+  entity: Entity;
+}
+
+/** The stream-features registry. */
+export interface StreamFeatures {
+  use(
+    name: string,
+    xmlns: string,
+    handler: (ctx: FeatureContext, next: () => Promise<void>, feature: Element) => Promise<void>,
+  ): void;
+}
+
+/** The iq request helper. */
+export interface IqCaller {
+  request(stanza: Element, timeout?: number): Promise<Element>;
+  get(element: Element, to?: string, timeout?: number): Promise<Element>;
+  set(element: Element, to?: string, timeout?: number): Promise<Element>;
+}
+
+/** The iq answering helper. */
+export interface IqCallee {
+  get(ns: string, name: string, handler: (ctx: { stanza: Element }) => unknown): void;
+  set(ns: string, name: string, handler: (ctx: { stanza: Element }) => unknown): void;
+}
+
+/** XEP-0198 state from `@xmpp/stream-management`. */
+export interface StreamManagement {
+  enabled: boolean;
+  requestAckDebounce: number;
+  requestAckInterval: number;
+  on(event: "ack" | "fail", listener: (stanza: Element) => void): void;
+  off(event: "ack" | "fail", listener: (stanza: Element) => void): void;
+}
+
+/** Middleware: `use` for incoming elements. */
+export interface Middleware {
+  use(fn: (ctx: { stanza: Element }, next: () => Promise<unknown>) => unknown): void;
+}
+
+/** Builds an XML element, as `@xmpp/xml` does. */
+export const xml = xmppXml as (
+  name: string,
+  attrs?: Record<string, string | undefined> | null,
+  ...children: (Element | string | undefined | null | false)[]
+) => Element;
+
+/** Parses and checks a JID; throws on an invalid one. */
+export const parseJid = jidJs as (text: string) => {
+  local: string;
+  domain: string;
+  resource: string;
+  bare(): { toString(): string };
+  toString(): string;
+};
+
+/** Creates a connection entity that picks a transport from `transports`. */
+export function createEntity(options: { domain: string; service: string; timeout?: number }): Entity {
+  return new XmppClient(options) as Entity;
+}
+
+/** The TCP stream transport class, to subclass with our own socket. */
+export const ConnectionTcp = ConnectionTcpJs as unknown as { new (): object };
+
+/** Node-style event emitter used by xmpp.js sockets. */
+export const EventEmitter = XmppEventEmitter as unknown as {
+  new (): { emit(event: string, ...args: unknown[]): boolean };
+};
+
+/** Sends `stanza` and runs `handler` on each nonza until it calls `done`. */
+export const procedure = xmppProcedure as <T>(
+  entity: Entity,
+  stanza: Element | null,
+  handler: (element: Element, done: (value: T) => void) => unknown,
+) => Promise<T>;
+
+/** The composed xmpp.js plugins a session needs. */
+export interface Plugins {
+  middleware: Middleware;
+  streamFeatures: StreamFeatures;
+  iqCaller: IqCaller;
+  iqCallee: IqCallee;
+  streamManagement: StreamManagement;
+}
+
+/**
+ * Sets up middleware, iq, the features `negotiate` registers (TLS, SASL: they
+ * come first, so they take priority), stream management and resource binding.
+ */
+export function setupPlugins(
+  entity: Entity,
+  resource: string | undefined,
+  negotiate: (streamFeatures: StreamFeatures) => void,
+): Plugins {
+  const middleware = middlewareJs({ entity });
+  const streamFeatures = streamFeaturesJs({ middleware });
+  const iqCaller = iqCallerJs({ middleware, entity });
+  const iqCallee = iqCalleeJs({ middleware, entity });
+  negotiate(streamFeatures);
+  const streamManagement = streamManagementJs({ streamFeatures, entity, middleware });
+  resourceBindingJs({ iqCaller, streamFeatures }, resource);
+  return { middleware, streamFeatures, iqCaller, iqCallee, streamManagement };
+}
