@@ -64,3 +64,8 @@ export class ConnectionError extends AppError {
 export class BackendError extends AppError {
   override readonly exitCode = ExitCode.Backend;
 }
+
+/** The user pressed Ctrl-C: exit 130 after a clean stop. */
+export class InterruptedError extends AppError {
+  override readonly exitCode = ExitCode.Interrupted;
+}

@@ -66,7 +66,10 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
 
   async function open(contact: string, opened: Date): Promise<OpenLog> {
     const dir = conversationLogDir(options.purpleDir, options.account, contact);
-    const path = join(dir, `${formatFileStamp(opened, style.zone)}.${style.format}`);
+    const path = join(
+      dir,
+      `${formatFileStamp(opened, style.zone)}.${style.format}`,
+    );
     try {
       await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
       const file = await Deno.open(path, {

@@ -90,7 +90,11 @@ export function formatLogEntry(
   }
   const name = escapeHtml(entry.name);
   const body = escapeHtml(text).replace(/\r?\n/g, "<br/>");
-  const color = isAction ? "#062585" : entry.direction === "in" ? "#A82F2F" : "#16569E";
+  const color = isAction
+    ? "#062585"
+    : entry.direction === "in"
+    ? "#A82F2F"
+    : "#16569E";
   const label = isAction ? `***${name}` : `${name}:`;
   return `<span style="color: ${color}"><span style="font-size: smaller">(${when})</span> <b>${label}</b></span> ${body}<br>\n`;
 }

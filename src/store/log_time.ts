@@ -58,7 +58,9 @@ export function formatOffset(date: Date): string {
 function time12(date: Date): string {
   const h = date.getHours() % 12 || 12;
   const ampm = date.getHours() < 12 ? "AM" : "PM";
-  return `${pad(h)}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ${ampm}`;
+  return `${pad(h)}:${pad(date.getMinutes())}:${
+    pad(date.getSeconds())
+  } ${ampm}`;
 }
 
 function time24(date: Date): string {
@@ -105,7 +107,7 @@ export function formatHeaderDate(
 export function formatFileStamp(date: Date, zone: ZoneNames): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${
     pad(date.getDate())
-  }.${pad(date.getHours())}${pad(date.getMinutes())}${
-    pad(date.getSeconds())
-  }${formatOffset(date)}${zone.abbreviation(date)}`;
+  }.${pad(date.getHours())}${pad(date.getMinutes())}${pad(date.getSeconds())}${
+    formatOffset(date)
+  }${zone.abbreviation(date)}`;
 }

@@ -4,7 +4,11 @@
  *
  * @module
  */
-export { type ChatLog, type ChatLogOptions, createChatLog } from "./chat_log.ts";
+export {
+  type ChatLog,
+  type ChatLogOptions,
+  createChatLog,
+} from "./chat_log.ts";
 export {
   escapeHtml,
   formatLogEntry,
@@ -14,6 +18,10 @@ export {
   type LogStyle,
 } from "./chat_log_format.ts";
 export { localeFromEnv, type LogLocale } from "./log_time.ts";
-export { conversationLogDir, escapeFilename, resolvePurpleDir } from "./paths.ts";
+export {
+  conversationLogDir,
+  escapeFilename,
+  resolvePurpleDir,
+} from "./paths.ts";
 export { type ProfileNames, readProfileNames } from "./profile_names.ts";
 export { loadZoneNames } from "./zone_names.ts";

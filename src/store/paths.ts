@@ -16,9 +16,12 @@ export function resolvePurpleDir(options: {
   const dir = options.flag || options.purpleHome ||
     (options.home ? join(options.home, ".purple") : undefined);
   if (!dir) {
-    throw new StoreError("Cannot find the Pidgin profile directory: HOME is not set", {
-      hint: "Set PURPLE_HOME or pass --purple-dir",
-    });
+    throw new StoreError(
+      "Cannot find the Pidgin profile directory: HOME is not set",
+      {
+        hint: "Set PURPLE_HOME or pass --purple-dir",
+      },
+    );
   }
   return resolve(dir);
 }
@@ -39,7 +42,9 @@ export function escapeFilename(name: string): string {
       }
     }
   }
-  if (out === "" || /^\.+$/.test(out)) return out.replaceAll(".", "%2e") || "%00";
+  if (out === "" || /^\.+$/.test(out)) {
+    return out.replaceAll(".", "%2e") || "%00";
+  }
   return out;
 }
 
@@ -54,9 +59,16 @@ export function conversationLogDir(
   contact: string,
 ): string {
   const logs = resolve(purpleDir, "logs");
-  const dir = resolve(logs, "jabber", escapeFilename(account), escapeFilename(contact));
+  const dir = resolve(
+    logs,
+    "jabber",
+    escapeFilename(account),
+    escapeFilename(contact),
+  );
   if (!dir.startsWith(logs + sep)) {
-    throw new StoreError(`Cannot log the conversation with "${contact}": the name leaves the logs directory`);
+    throw new StoreError(
+      `Cannot log the conversation with "${contact}": the name leaves the logs directory`,
+    );
   }
   return dir;
 }

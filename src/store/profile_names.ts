@@ -29,7 +29,10 @@ function parseXml(text: string, what: string): Element {
 }
 
 /** Reads the alias of the jabber account `bareJid` from accounts.xml text. */
-export function parseAccountAlias(xml: string, bareJid: string): string | undefined {
+export function parseAccountAlias(
+  xml: string,
+  bareJid: string,
+): string | undefined {
   const root = parseXml(xml, "accounts.xml");
   for (const account of root.getChildren("account")) {
     if (account.getChildText("protocol") !== "prpl-jabber") continue;
@@ -43,7 +46,10 @@ export function parseAccountAlias(xml: string, bareJid: string): string | undefi
 }
 
 /** Reads buddy aliases of the account `bareJid` from blist.xml text. */
-export function parseBuddyAliases(xml: string, bareJid: string): Map<string, string> {
+export function parseBuddyAliases(
+  xml: string,
+  bareJid: string,
+): Map<string, string> {
   const root = parseXml(xml, "blist.xml");
   const aliases = new Map<string, string>();
   const blist = root.getChild("blist");
@@ -51,7 +57,10 @@ export function parseBuddyAliases(xml: string, bareJid: string): Map<string, str
     for (const contact of group.getChildren("contact")) {
       for (const buddy of contact.getChildren("buddy")) {
         const account = String(buddy.attrs.account ?? "");
-        if (buddy.attrs.proto !== "prpl-jabber" || bareOf(account) !== bareJid.toLowerCase()) {
+        if (
+          buddy.attrs.proto !== "prpl-jabber" ||
+          bareOf(account) !== bareJid.toLowerCase()
+        ) {
           continue;
         }
         const name = buddy.getChildText("name");
@@ -97,9 +106,12 @@ export async function readProfileNames(
     const file = err instanceof SyntaxError && err.message.startsWith("blist")
       ? blistFile
       : accountsFile;
-    throw new StoreError(`Cannot read Pidgin file "${file}": not well-formed XML`, {
-      cause: err,
-      hint: "Close Pidgin and retry, or pass --purple-dir",
-    });
+    throw new StoreError(
+      `Cannot read Pidgin file "${file}": not well-formed XML`,
+      {
+        cause: err,
+        hint: "Close Pidgin and retry, or pass --purple-dir",
+      },
+    );
   }
 }

@@ -42,7 +42,9 @@ export function ruleFromTzif(bytes: Uint8Array): PosixRule | undefined {
   const end = bytes.at(-1) === 0x0a ? bytes.length - 1 : bytes.length;
   const start = bytes.lastIndexOf(0x0a, end - 1);
   if (start < 0) return undefined;
-  return parsePosixRule(new TextDecoder().decode(bytes.subarray(start + 1, end)));
+  return parsePosixRule(
+    new TextDecoder().decode(bytes.subarray(start + 1, end)),
+  );
 }
 
 /** Builds {@linkcode ZoneNames} from a parsed rule (or none: no abbreviation). */
@@ -63,7 +65,9 @@ export function zoneNamesFromRule(rule: PosixRule | undefined): ZoneNames {
  *
  * Requires read access to /etc/localtime and /usr/share/zoneinfo.
  */
-export async function loadZoneNames(tz: string | undefined): Promise<ZoneNames> {
+export async function loadZoneNames(
+  tz: string | undefined,
+): Promise<ZoneNames> {
   const name = tz?.replace(/^:/, "");
   const file = !name
     ? "/etc/localtime"

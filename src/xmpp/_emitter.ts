@@ -2,7 +2,10 @@
 export class Emitter<Events extends object> {
   #handlers = new Map<keyof Events, Set<(payload: never) => void>>();
 
-  on<K extends keyof Events>(event: K, handler: (payload: Events[K]) => void): () => void {
+  on<K extends keyof Events>(
+    event: K,
+    handler: (payload: Events[K]) => void,
+  ): () => void {
     let set = this.#handlers.get(event);
     if (!set) {
       set = new Set();

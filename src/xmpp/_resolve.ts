@@ -63,7 +63,10 @@ export async function resolveCandidates(options: {
     ([["_xmpps-client", true], ["_xmpp-client", false]] as const).map(
       async ([service, directTls]) => {
         try {
-          const records = await Deno.resolveDns(`${service}._tcp.${domain}`, "SRV");
+          const records = await Deno.resolveDns(
+            `${service}._tcp.${domain}`,
+            "SRV",
+          );
           return records.map((r) => ({ ...r, directTls }));
         } catch {
           return [];

@@ -34,7 +34,9 @@ export class InsecureStreamError extends Error {
 function tlsOptions(settings: TlsSettings): tls.ConnectionOptions {
   return {
     servername: settings.servername,
-    ca: settings.extraCa ? [...tls.rootCertificates, settings.extraCa] : undefined,
+    ca: settings.extraCa
+      ? [...tls.rootCertificates, settings.extraCa]
+      : undefined,
     rejectUnauthorized: true,
   };
 }
@@ -49,7 +51,11 @@ class NodeSocket extends EventEmitter {
 
   connect(params: { host: string; port: number; tls?: TlsSettings }): void {
     const raw = params.tls
-      ? tls.connect({ host: params.host, port: params.port, ...tlsOptions(params.tls) })
+      ? tls.connect({
+        host: params.host,
+        port: params.port,
+        ...tlsOptions(params.tls),
+      })
       : net.connect({ host: params.host, port: params.port });
     this.wrap(raw, !!params.tls);
   }
@@ -110,14 +116,19 @@ export function createTransport(settings: TlsSettings): unknown {
     socketParameters(service: string) {
       const url = new URL(service);
       const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-      if (url.protocol === "xmpp:") return { host, port: Number(url.port) || 5222 };
+      if (url.protocol === "xmpp:") {
+        return { host, port: Number(url.port) || 5222 };
+      }
       if (url.protocol === "xmpps:") {
         return { host, port: Number(url.port) || 5223, tls: settings };
       }
       return undefined;
     }
   }
-  Object.assign(Transport.prototype, { Socket: NodeSocket, NS: "jabber:client" });
+  Object.assign(Transport.prototype, {
+    Socket: NodeSocket,
+    NS: "jabber:client",
+  });
   return Transport;
 }
 
@@ -132,11 +143,16 @@ async function upgrade(entity: Entity, settings: TlsSettings): Promise<void> {
   const raw = old.release();
   const secure = new NodeSocket();
   const ready = new Promise<void>((resolve, reject) => {
-    const s = secure as unknown as { once(e: string, f: (err?: Error) => void): void };
+    const s = secure as unknown as {
+      once(e: string, f: (err?: Error) => void): void;
+    };
     s.once("connect", () => resolve());
     s.once("error", (err) => reject(err));
   });
-  secure.wrap(tls.connect({ socket: raw as net.Socket, ...tlsOptions(settings) }), true);
+  secure.wrap(
+    tls.connect({ socket: raw as net.Socket, ...tlsOptions(settings) }),
+    true,
+  );
   entity._attachSocket(secure);
   await ready;
 }
@@ -153,12 +169,16 @@ export function requireTls(
 ): void {
   streamFeatures.use("starttls", NS_TLS, async ({ entity }, next) => {
     if (entity.isSecure()) return next();
-    await procedure(entity, xml("starttls", { xmlns: NS_TLS }), (element, done) => {
-      if (element.is("proceed", NS_TLS)) return done(element);
-      if (element.is("failure", NS_TLS)) {
-        throw new InsecureStreamError("the server failed to start TLS");
-      }
-    });
+    await procedure(
+      entity,
+      xml("starttls", { xmlns: NS_TLS }),
+      (element, done) => {
+        if (element.is("proceed", NS_TLS)) return done(element);
+        if (element.is("failure", NS_TLS)) {
+          throw new InsecureStreamError("the server failed to start TLS");
+        }
+      },
+    );
     await upgrade(entity, settings);
     onSecured();
     await entity.restart();

@@ -6,7 +6,10 @@
  */
 import { Client as XmppClient, xml as xmppXml } from "@xmpp/client-core";
 import ConnectionTcpJs from "@xmpp/connection-tcp";
-import { EventEmitter as XmppEventEmitter, procedure as xmppProcedure } from "@xmpp/events";
+import {
+  EventEmitter as XmppEventEmitter,
+  procedure as xmppProcedure,
+} from "@xmpp/events";
 import iqCalleeJs from "@xmpp/iq/callee";
 import iqCallerJs from "@xmpp/iq/caller";
 import jidJs from "@xmpp/jid";
@@ -53,7 +56,11 @@ export interface StreamFeatures {
   use(
     name: string,
     xmlns: string,
-    handler: (ctx: FeatureContext, next: () => Promise<void>, feature: Element) => Promise<void>,
+    handler: (
+      ctx: FeatureContext,
+      next: () => Promise<void>,
+      feature: Element,
+    ) => Promise<void>,
   ): void;
 }
 
@@ -66,8 +73,16 @@ export interface IqCaller {
 
 /** The iq answering helper. */
 export interface IqCallee {
-  get(ns: string, name: string, handler: (ctx: { stanza: Element }) => unknown): void;
-  set(ns: string, name: string, handler: (ctx: { stanza: Element }) => unknown): void;
+  get(
+    ns: string,
+    name: string,
+    handler: (ctx: { stanza: Element }) => unknown,
+  ): void;
+  set(
+    ns: string,
+    name: string,
+    handler: (ctx: { stanza: Element }) => unknown,
+  ): void;
 }
 
 /** XEP-0198 state from `@xmpp/stream-management`. */
@@ -81,7 +96,9 @@ export interface StreamManagement {
 
 /** Middleware: `use` for incoming elements. */
 export interface Middleware {
-  use(fn: (ctx: { stanza: Element }, next: () => Promise<unknown>) => unknown): void;
+  use(
+    fn: (ctx: { stanza: Element }, next: () => Promise<unknown>) => unknown,
+  ): void;
 }
 
 /** Builds an XML element, as `@xmpp/xml` does. */
@@ -101,7 +118,9 @@ export const parseJid = jidJs as (text: string) => {
 };
 
 /** Creates a connection entity that picks a transport from `transports`. */
-export function createEntity(options: { domain: string; service: string; timeout?: number }): Entity {
+export function createEntity(
+  options: { domain: string; service: string; timeout?: number },
+): Entity {
   return new XmppClient(options) as Entity;
 }
 
@@ -143,7 +162,11 @@ export function setupPlugins(
   const iqCaller = iqCallerJs({ middleware, entity });
   const iqCallee = iqCalleeJs({ middleware, entity });
   negotiate(streamFeatures);
-  const streamManagement = streamManagementJs({ streamFeatures, entity, middleware });
+  const streamManagement = streamManagementJs({
+    streamFeatures,
+    entity,
+    middleware,
+  });
   resourceBindingJs({ iqCaller, streamFeatures }, resource);
   return { middleware, streamFeatures, iqCaller, iqCallee, streamManagement };
 }

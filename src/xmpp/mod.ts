@@ -3,7 +3,13 @@
  *
  * @module
  */
-export { createSession, type SentMessage, type Session, type SessionOptions, toBareJid } from "./session.ts";
+export {
+  createSession,
+  type SentMessage,
+  type Session,
+  type SessionOptions,
+  toBareJid,
+} from "./session.ts";
 export type {
   ChatMessage,
   ConnectionStatus,

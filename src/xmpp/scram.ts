@@ -38,7 +38,11 @@ function escapeName(name: string): string {
   return name.replaceAll("=", "=3D").replaceAll(",", "=2C");
 }
 
-async function hmac(hash: string, key: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+async function hmac(
+  hash: string,
+  key: Uint8Array,
+  data: Uint8Array,
+): Promise<Uint8Array> {
   const k = await crypto.subtle.importKey(
     "raw",
     key as Uint8Array<ArrayBuffer>,
@@ -46,7 +50,9 @@ async function hmac(hash: string, key: Uint8Array, data: Uint8Array): Promise<Ui
     false,
     ["sign"],
   );
-  return new Uint8Array(await crypto.subtle.sign("HMAC", k, data as Uint8Array<ArrayBuffer>));
+  return new Uint8Array(
+    await crypto.subtle.sign("HMAC", k, data as Uint8Array<ArrayBuffer>),
+  );
 }
 
 function parseAttributes(message: string): Map<string, string> {
@@ -82,7 +88,9 @@ export function createScramClient(
   const hash = HASH[mechanism];
   const nonce = credentials.nonce ??
     toBase64(crypto.getRandomValues(new Uint8Array(18)));
-  const clientFirstBare = `n=${escapeName(saslprep(credentials.username))},r=${nonce}`;
+  const clientFirstBare = `n=${
+    escapeName(saslprep(credentials.username))
+  },r=${nonce}`;
   let authMessage = "";
   let serverSignature: Uint8Array | undefined;
 
@@ -99,8 +107,13 @@ export function createScramClient(
       if (!serverNonce?.startsWith(nonce) || serverNonce === nonce) {
         throw new SyntaxError("SCRAM: the server's nonce does not extend ours");
       }
-      if (!salt || !Number.isInteger(iterations) || iterations < 1 || iterations > MAX_ITERATIONS) {
-        throw new SyntaxError("SCRAM: the server sent no usable salt or iteration count");
+      if (
+        !salt || !Number.isInteger(iterations) || iterations < 1 ||
+        iterations > MAX_ITERATIONS
+      ) {
+        throw new SyntaxError(
+          "SCRAM: the server sent no usable salt or iteration count",
+        );
       }
       const withoutProof = `c=biws,r=${serverNonce}`;
       authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
@@ -123,25 +136,42 @@ export function createScramClient(
           hash.bits,
         ),
       );
-      const clientKey = await hmac(hash.name, salted, encoder.encode("Client Key"));
+      const clientKey = await hmac(
+        hash.name,
+        salted,
+        encoder.encode("Client Key"),
+      );
       const storedKey = new Uint8Array(
-        await crypto.subtle.digest(hash.name, clientKey as Uint8Array<ArrayBuffer>),
+        await crypto.subtle.digest(
+          hash.name,
+          clientKey as Uint8Array<ArrayBuffer>,
+        ),
       );
       const message = encoder.encode(authMessage);
       const signature = await hmac(hash.name, storedKey, message);
       const proof = clientKey.map((byte, i) => byte ^ signature[i]!);
-      const serverKey = await hmac(hash.name, salted, encoder.encode("Server Key"));
+      const serverKey = await hmac(
+        hash.name,
+        salted,
+        encoder.encode("Server Key"),
+      );
       serverSignature = await hmac(hash.name, serverKey, message);
       return encoder.encode(`${withoutProof},p=${toBase64(proof)}`);
     },
     verify(serverFinalBytes) {
       const attrs = parseAttributes(decoder.decode(serverFinalBytes));
       const error = attrs.get("e");
-      if (error) return Promise.reject(new SyntaxError(`SCRAM: the server answered "${error}"`));
+      if (error) {
+        return Promise.reject(
+          new SyntaxError(`SCRAM: the server answered "${error}"`),
+        );
+      }
       const v = attrs.get("v");
       if (!serverSignature || !v || toBase64(serverSignature) !== v) {
         return Promise.reject(
-          new SyntaxError("SCRAM: the server's signature is wrong; it does not know the password"),
+          new SyntaxError(
+            "SCRAM: the server's signature is wrong; it does not know the password",
+          ),
         );
       }
       return Promise.resolve();

@@ -89,9 +89,12 @@ export function toBareJid(text: string, what = "JID"): string {
   try {
     parsed = parseJid(text.trim());
   } catch (err) {
-    throw new UsageError(`Invalid ${what} "${text}": ${err instanceof Error ? err.message : err}`, {
-      hint: "A JID looks like user@example.com",
-    });
+    throw new UsageError(
+      `Invalid ${what} "${text}": ${err instanceof Error ? err.message : err}`,
+      {
+        hint: "A JID looks like user@example.com",
+      },
+    );
   }
   if (!parsed.local || !parsed.domain || /\s/.test(text.trim())) {
     throw new UsageError(`Invalid ${what} "${text}": expected user@domain`, {
@@ -101,7 +104,11 @@ export function toBareJid(text: string, what = "JID"): string {
   return parsed.bare().toString().toLowerCase();
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {
+function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  onTimeout: () => void,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -126,7 +133,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => void):
  */
 export function createSession(options: SessionOptions): Session {
   const bareJid = toBareJid(options.jid);
-  const [username, domain] = [parseJid(bareJid).local, parseJid(bareJid).domain];
+  const [username, domain] = [
+    parseJid(bareJid).local,
+    parseJid(bareJid).domain,
+  ];
   const timeoutMs = options.timeoutMs ?? 15_000;
   const events = new Emitter<SessionEvents>();
   const presences = new Map<string, Map<string, Presence>>();
@@ -143,7 +153,9 @@ export function createSession(options: SessionOptions): Session {
       if (message) return events.emit("message", message);
       if (stanza.attrs.type === "error") {
         const error = stanza.getChild("error");
-        const condition = error?.getChildElements().find((c: Element) => c.name !== "text");
+        const condition = error?.getChildElements().find((c: Element) =>
+          c.name !== "text"
+        );
         events.emit("error", {
           from: stanza.attrs.from,
           condition: condition?.name ?? "undefined-condition",
@@ -152,7 +164,11 @@ export function createSession(options: SessionOptions): Session {
       }
     } else if (stanza.is("presence")) {
       const type = stanza.attrs.type;
-      if (["subscribe", "subscribed", "unsubscribe", "unsubscribed"].includes(type)) {
+      if (
+        ["subscribe", "subscribed", "unsubscribe", "unsubscribed"].includes(
+          type,
+        )
+      ) {
         events.emit("subscription", { from: String(stanza.attrs.from), type });
         return;
       }
@@ -170,12 +186,22 @@ export function createSession(options: SessionOptions): Session {
     service = candidate;
     const t0 = performance.now();
     const since = () => Math.round((performance.now() - t0) * 10) / 10;
-    const e = createEntity({ domain, service: candidate, timeout: Math.min(timeoutMs, 5000) });
-    e.transports.push(createTransport({ servername: domain, extraCa: options.extraCa }));
+    const e = createEntity({
+      domain,
+      service: candidate,
+      timeout: Math.min(timeoutMs, 5000),
+    });
+    e.transports.push(
+      createTransport({ servername: domain, extraCa: options.extraCa }),
+    );
     const p = setupPlugins(e, options.resource, (features) => {
-      requireTls(features, { servername: domain, extraCa: options.extraCa }, () => {
-        timings.secured = since();
-      });
+      requireTls(
+        features,
+        { servername: domain, extraCa: options.extraCa },
+        () => {
+          timings.secured = since();
+        },
+      );
       authenticate(features, { username, password: options.password }, () => {
         timings.authenticated = since();
       });
@@ -195,27 +221,44 @@ export function createSession(options: SessionOptions): Session {
     plugins = p;
     let smOffered = false;
     const smSettled = new Promise<void>((resolve) => {
-      e.on("nonza", ((el: Element) => {
-        if (el.is("features", NS_STREAM) && el.getChild("sm", NS_SM)) smOffered = true;
-        if (el.is("enabled", NS_SM) || el.is("failed", NS_SM)) {
-          smEnabled = el.is("enabled", NS_SM);
-          // Resolve after xmpp.js has handled the same element.
-          setTimeout(resolve, 0);
-        }
-      }) as never);
+      e.on(
+        "nonza",
+        ((el: Element) => {
+          if (
+            el.is("features", NS_STREAM) && el.getChild("sm", NS_SM)
+          ) smOffered = true;
+          if (el.is("enabled", NS_SM) || el.is("failed", NS_SM)) {
+            smEnabled = el.is("enabled", NS_SM);
+            // Resolve after xmpp.js has handled the same element.
+            setTimeout(resolve, 0);
+          }
+        }) as never,
+      );
     });
     e.on("connect", (() => (timings.connected ??= since())) as never);
     e.on("stanza", onStanza as never);
-    e.on("offline", (() => {
-      if (!stopping) events.emit("status", "offline");
-    }) as never);
-    e.on("disconnect", (() => {
-      if (!stopping) events.emit("status", "offline");
-    }) as never);
+    e.on(
+      "offline",
+      (() => {
+        if (!stopping) events.emit("status", "offline");
+      }) as never,
+    );
+    e.on(
+      "disconnect",
+      (() => {
+        if (!stopping) events.emit("status", "offline");
+      }) as never,
+    );
     e.on("error", (() => {}) as never); // surfaced through start() and status
     if (Deno.env.get("PIDGIN_DEBUG_XML")) {
-      e.on("element", ((el: Element) => console.error("IN", el.toString())) as never);
-      e.on("send", ((el: Element) => console.error("OUT", el.toString())) as never);
+      e.on(
+        "element",
+        ((el: Element) => console.error("IN", el.toString())) as never,
+      );
+      e.on(
+        "send",
+        ((el: Element) => console.error("OUT", el.toString())) as never,
+      );
     }
     await e.start();
     timings.bound = since();
@@ -264,7 +307,11 @@ export function createSession(options: SessionOptions): Session {
       events.emit("status", "connecting");
       let candidates: string[];
       try {
-        candidates = await resolveCandidates({ domain, server: options.server, port: options.port });
+        candidates = await resolveCandidates({
+          domain,
+          server: options.server,
+          port: options.port,
+        });
       } catch (err) {
         throw toAppError(err, { jid: bareJid, service });
       }
@@ -280,7 +327,9 @@ export function createSession(options: SessionOptions): Session {
           lastError = err;
           await teardown();
           stopping = false;
-          const code = err && typeof err === "object" && "code" in err ? err.code : "";
+          const code = err && typeof err === "object" && "code" in err
+            ? err.code
+            : "";
           const retryable = code === "ECONNREFUSED" || code === "ENOTFOUND" ||
             err instanceof Deno.errors.ConnectionRefused;
           if (!retryable) break;
@@ -333,10 +382,16 @@ export function createSession(options: SessionOptions): Session {
     async getRoster() {
       const { plugins: p } = requireOnline();
       try {
-        const query = await p.iqCaller.get(xml("query", { xmlns: NS_ROSTER }), undefined, timeoutMs);
+        const query = await p.iqCaller.get(
+          xml("query", { xmlns: NS_ROSTER }),
+          undefined,
+          timeoutMs,
+        );
         return (query?.getChildren("item") ?? [])
           .map((item: Element) => toRosterItem(item))
-          .filter((item: RosterItem | undefined): item is RosterItem => item !== undefined);
+          .filter((item: RosterItem | undefined): item is RosterItem =>
+            item !== undefined
+          );
       } catch (err) {
         throw toAppError(err, { jid: bareJid, service });
       }
@@ -344,7 +399,9 @@ export function createSession(options: SessionOptions): Session {
     async sendPresence(show = "available", status) {
       const { entity: e } = requireOnline();
       const children = [
-        show !== "available" && show !== "unavailable" ? xml("show", {}, show) : undefined,
+        show !== "available" && show !== "unavailable"
+          ? xml("show", {}, show)
+          : undefined,
         status ? xml("status", {}, status) : undefined,
       ];
       const attrs = show === "unavailable" ? { type: "unavailable" } : {};
@@ -361,7 +418,11 @@ export function createSession(options: SessionOptions): Session {
       const { plugins: p } = requireOnline();
       try {
         await p.iqCaller.request(
-          xml("iq", { type: "get", to: domain }, xml("ping", { xmlns: NS_PING })),
+          xml(
+            "iq",
+            { type: "get", to: domain },
+            xml("ping", { xmlns: NS_PING }),
+          ),
           timeoutMs,
         );
       } catch (err) {

@@ -1,6 +1,12 @@
 /** Stanza to plain data: the only place that reads message, presence and roster XML. */
 import { type Element, parseJid } from "./_xmpp_js.ts";
-import type { ChatMessage, Presence, PresenceShow, RosterItem, Subscription } from "./types.ts";
+import type {
+  ChatMessage,
+  Presence,
+  PresenceShow,
+  RosterItem,
+  Subscription,
+} from "./types.ts";
 
 const SHOWS = new Set(["away", "chat", "dnd", "xa"]);
 const SUBSCRIPTIONS = new Set(["none", "to", "from", "both", "remove"]);
@@ -15,7 +21,10 @@ function bareOf(jid: string): string | undefined {
 }
 
 /** A chat or normal message with a body, else `undefined`. */
-export function toChatMessage(stanza: Element, receivedAt = new Date()): ChatMessage | undefined {
+export function toChatMessage(
+  stanza: Element,
+  receivedAt = new Date(),
+): ChatMessage | undefined {
   const type = stanza.attrs.type ?? "normal";
   if (type !== "chat" && type !== "normal") return undefined;
   const body = stanza.getChildText("body");

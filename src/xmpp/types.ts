@@ -27,7 +27,13 @@ export interface Presence {
 }
 
 /** Presence states, as XMPP names them plus `available` and `unavailable`. */
-export type PresenceShow = "available" | "away" | "chat" | "dnd" | "xa" | "unavailable";
+export type PresenceShow =
+  | "available"
+  | "away"
+  | "chat"
+  | "dnd"
+  | "xa"
+  | "unavailable";
 
 /** Subscription state of a roster item (RFC 6121). */
 export type Subscription = "none" | "to" | "from" | "both" | "remove";

@@ -193,7 +193,9 @@ async function waitForPort(
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
-  throw new Error(`Prosody did not listen on port ${port} within ${timeoutMs} ms`);
+  throw new Error(
+    `Prosody did not listen on port ${port} within ${timeoutMs} ms`,
+  );
 }
 
 /**

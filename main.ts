@@ -1,0 +1,48 @@
+/**
+ * pidgin: a terminal XMPP client that keeps Pidgin's logs.
+ * The only place that sets the exit code.
+ */
+import { runCli, wantsVerbose } from "./src/cli/mod.ts";
+import { AppError, ExitCode } from "./src/errors.ts";
+
+function describe(err: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = err;
+  while (current instanceof Error) {
+    lines.push(`  caused by ${current.name}: ${current.message}`);
+    current = current.cause;
+  }
+  if (err instanceof Error && err.stack) lines.push(err.stack);
+  return lines.join("\n");
+}
+
+/** Prints a failure as one line (plus hint) and returns its exit code. */
+function report(err: unknown, verbose: boolean): number {
+  const stderr = (text: string) =>
+    Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
+  if (err instanceof AppError) {
+    stderr(`pidgin: ${err.message}`);
+    if (err.hint) stderr(`hint: ${err.hint}`);
+    if (verbose) stderr(describe(err.cause ?? err));
+    return err.exitCode;
+  }
+  stderr(
+    `pidgin: Unexpected failure: ${
+      err instanceof Error ? err.message : String(err)
+    }`,
+  );
+  stderr(
+    verbose
+      ? describe(err)
+      : "hint: Run again with --verbose and report the output",
+  );
+  return ExitCode.Unexpected;
+}
+
+if (import.meta.main) {
+  try {
+    await runCli(Deno.args);
+  } catch (err) {
+    Deno.exitCode = report(err, wantsVerbose(Deno.args));
+  }
+}

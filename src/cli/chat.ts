@@ -1,0 +1,167 @@
+import readline from "node:readline";
+import process from "node:process";
+import { ConnectionError, InterruptedError, UsageError } from "../errors.ts";
+import { sanitizeForTerminal } from "../text/sanitize.ts";
+import type { ChatMessage } from "../xmpp/mod.ts";
+import type { CommandSpec } from "./command.ts";
+
+function clock(date: Date): string {
+  return date.toTimeString().slice(0, 8);
+}
+
+/**
+ * `pidgin chat <jid>`: a conversation in the terminal. Incoming lines are
+ * logged, then printed above the prompt, which is redrawn with the partial
+ * input; each typed line is logged, then sent. Piped stdin sends each line
+ * and exits after the last one was acknowledged.
+ */
+export const chatCommand: CommandSpec = {
+  name: "chat",
+  summary: "Chat with one contact; /quit or Ctrl-D ends the conversation",
+  args: "<jid>",
+  examples: [
+    "pidgin chat bob@example.com",
+    'printf "hi\\nhow are you?\\n" | pidgin chat bob@example.com',
+  ],
+  async run([to], _options, ctx) {
+    if (!to) throw new UsageError("Cannot start a chat: expected <jid>");
+    const { toBareJid } = await import("../xmpp/mod.ts");
+    const contact = toBareJid(to, "contact");
+    const interactive = Deno.stdin.isTerminal();
+    const color = ctx.color;
+    await using session = await ctx.openSession();
+    await using log = await ctx.openLog(session);
+    const roster = await session.getRoster();
+    const rosterNames = new Map(roster.map((item) => [item.jid, item.name]));
+    const contactName = log.nameOf(contact, rosterNames.get(contact));
+    await session.sendPresence();
+
+    const rl = readline.createInterface({
+      input: process.stdin,
+      output: interactive ? process.stdout : undefined,
+      terminal: interactive,
+      prompt: interactive ? `${sanitizeForTerminal(contactName)}> ` : "",
+    });
+
+    // Everything that touches the log or the screen runs in arrival order.
+    let queue = Promise.resolve();
+    let failure: unknown;
+    const enqueue = (task: () => Promise<void>) => {
+      queue = queue.then(task).catch((err) => {
+        failure ??= err;
+        rl.close();
+      });
+    };
+
+    const show = (text: string) => {
+      if (interactive) {
+        readline.clearLine(process.stdout, 0);
+        readline.cursorTo(process.stdout, 0);
+        process.stdout.write(text + "\n");
+        rl.prompt(true);
+      } else {
+        process.stdout.write(text + "\n");
+      }
+    };
+    const paint = (code: string, text: string) =>
+      color ? `\x1b[${code}m${text}\x1b[0m` : text;
+
+    const onMessage = (message: ChatMessage) =>
+      enqueue(async () => {
+        const name = log.nameOf(
+          message.fromBare,
+          rosterNames.get(message.fromBare),
+        );
+        await log.append(message.fromBare, {
+          direction: "in",
+          name,
+          body: message.body,
+          time: message.sentAt,
+        });
+        const body = sanitizeForTerminal(message.body);
+        const who = sanitizeForTerminal(name);
+        if (message.fromBare === contact) {
+          const action = message.body.startsWith("/me ");
+          show(
+            action
+              ? `${clock(message.sentAt)} ${paint("35", `* ${who}`)} ${
+                body.slice(4)
+              }`
+              : `${clock(message.sentAt)} ${paint("1;31", who)}: ${body}`,
+          );
+        } else {
+          show(
+            paint(
+              "2",
+              `(${clock(message.sentAt)} message from ${who}: ${body})`,
+            ),
+          );
+        }
+      });
+    const offMessage = session.on("message", onMessage);
+    const offError = session.on("error", (e) =>
+      enqueue(() => {
+        show(
+          `Cannot deliver to ${
+            sanitizeForTerminal(e.from ?? "the server")
+          }: ${e.condition}`,
+        );
+        return Promise.resolve();
+      }));
+    const offStatus = session.on("status", (status) => {
+      if (status === "offline") {
+        failure ??= new ConnectionError(
+          "The connection to the server was lost",
+          {
+            hint: "Run the command again",
+          },
+        );
+        rl.close();
+      }
+    });
+
+    let interrupted = false;
+    const onSigint = () => {
+      interrupted = true;
+      rl.close();
+    };
+    rl.on("SIGINT", onSigint);
+    if (!interactive) Deno.addSignalListener("SIGINT", onSigint);
+
+    const closed = new Promise<void>((resolve) =>
+      rl.on("close", () => resolve())
+    );
+    rl.on("line", (line: string) => {
+      const text = line.replace(/\r$/, "");
+      if (text.trim() === "/quit") return rl.close();
+      if (text.trim() === "") return interactive ? rl.prompt() : undefined;
+      enqueue(async () => {
+        await log.append(contact, {
+          direction: "out",
+          name: log.ownName,
+          body: text,
+          time: new Date(),
+        });
+        await session.sendMessage(contact, text);
+        if (interactive) rl.prompt();
+      });
+    });
+    if (interactive) {
+      show(
+        `Chatting with ${
+          sanitizeForTerminal(contactName)
+        } as ${session.jid}; /quit or Ctrl-D to leave`,
+      );
+    }
+
+    await closed;
+    if (!interactive) Deno.removeSignalListener("SIGINT", onSigint);
+    if (interactive) process.stdout.write("\n");
+    await queue;
+    offMessage();
+    offError();
+    offStatus();
+    if (failure) throw failure;
+    if (interrupted) throw new InterruptedError("Interrupted");
+  },
+};

@@ -1,0 +1,17 @@
+/** The record every subcommand is built from. */
+import type { CliContext } from "./context.ts";
+
+/** One subcommand: help text and a thin `run` over the shared modules. */
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Arguments in commander syntax, e.g. `<jid> [message...]`. */
+  args: string;
+  examples: string[];
+  options?: { flags: string; description: string }[];
+  run(
+    args: string[],
+    options: Record<string, unknown>,
+    ctx: CliContext,
+  ): Promise<void>;
+}

@@ -1,0 +1,179 @@
+/**
+ * What every subcommand needs, built once per run: settings, the session,
+ * the chat log and the terminal. Heavy modules (xmpp.js, zod) load here, on
+ * first use, so `pidgin --help` does not pay for them.
+ */
+import type { Config, ConfigFlags } from "../config/mod.ts";
+import type { ChatLog, LogEntry, ProfileNames } from "../store/mod.ts";
+import type { Session } from "../xmpp/mod.ts";
+import { ConfigError } from "../errors.ts";
+
+/** Global flags shared by all commands. */
+export interface GlobalOptions extends ConfigFlags {
+  timeout?: string;
+  verbose?: boolean;
+}
+
+/** One run's services; created by `main.ts`, passed to each command. */
+export interface CliContext {
+  readonly globals: GlobalOptions;
+  /** True when stdout is a terminal and NO_COLOR is not set. */
+  readonly color: boolean;
+  config(): Promise<Config>;
+  /** Starts a session for the configured account. */
+  openSession(): Promise<Session>;
+  /** The chat log and display names of the session's account. */
+  openLog(session: Session): Promise<AccountLog>;
+  /** Writes to stdout. */
+  out(text: string): Promise<void>;
+  /** Writes to stderr. */
+  err(text: string): Promise<void>;
+}
+
+/** The chat log with the names Pidgin would use. */
+export interface AccountLog extends AsyncDisposable {
+  log: ChatLog;
+  names: ProfileNames;
+  /** Our name in logs: the account alias, else the full JID. */
+  ownName: string;
+  /** A contact's name in logs: buddy alias, else roster name, else JID. */
+  nameOf(bareJid: string, rosterName?: string): string;
+  append(contact: string, entry: LogEntry): Promise<void>;
+}
+
+const encoder = new TextEncoder();
+
+async function writeAll(
+  stream: { write(p: Uint8Array): Promise<number> },
+  text: string,
+) {
+  const bytes = encoder.encode(text);
+  let offset = 0;
+  while (offset < bytes.length) {
+    offset += await stream.write(bytes.subarray(offset));
+  }
+}
+
+function parseTimeout(text: string | undefined): number {
+  if (text === undefined) return 15_000;
+  const seconds = Number(text.replace(/s$/, ""));
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new ConfigError(
+      `Invalid --timeout "${text}": expected a number of seconds`,
+      {
+        hint: "Pass for example --timeout 30",
+      },
+    );
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** Creates the context for one run of the CLI. */
+export function createCliContext(globals: GlobalOptions): CliContext {
+  let config: Promise<Config> | undefined;
+  const ctx: CliContext = {
+    globals,
+    get color() {
+      return Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+    },
+    config() {
+      config ??= import("../config/mod.ts").then((m) => m.loadConfig(globals));
+      return config;
+    },
+    async openSession() {
+      const cfg = await ctx.config();
+      const { requireSetting } = await import("../config/mod.ts");
+      const jid = requireSetting(cfg, "XMPP_JID");
+      const password = requireSetting(cfg, "XMPP_PASSWORD");
+      let extraCa: string | undefined;
+      if (cfg.XMPP_CA_FILE) {
+        try {
+          extraCa = await Deno.readTextFile(cfg.XMPP_CA_FILE);
+        } catch (err) {
+          throw new ConfigError(
+            `Cannot read the CA file "${cfg.XMPP_CA_FILE}"`,
+            {
+              cause: err,
+              hint: "Fix XMPP_CA_FILE or --ca-file",
+            },
+          );
+        }
+        if (!extraCa.includes("-----BEGIN CERTIFICATE-----")) {
+          throw new ConfigError(
+            `Invalid CA file "${cfg.XMPP_CA_FILE}": expected PEM certificates`,
+            {
+              hint: "Fix XMPP_CA_FILE or --ca-file",
+            },
+          );
+        }
+      }
+      const { createSession, toBareJid } = await import("../xmpp/mod.ts");
+      try {
+        toBareJid(jid);
+      } catch {
+        throw new ConfigError(
+          `Invalid XMPP_JID "${jid}": expected a JID such as you@example.com`,
+          {
+            hint: "Fix XMPP_JID in the environment, in .env, or with --jid",
+          },
+        );
+      }
+      const session = createSession({
+        jid,
+        password,
+        resource: cfg.XMPP_RESOURCE ?? "pidgin",
+        server: cfg.XMPP_SERVER,
+        port: cfg.XMPP_PORT,
+        extraCa,
+        timeoutMs: parseTimeout(globals.timeout),
+      });
+      await session.start();
+      return session;
+    },
+    async openLog(session) {
+      const cfg = await ctx.config();
+      const store = await import("../store/mod.ts");
+      const purpleDir = store.resolvePurpleDir({
+        flag: globals.purpleDir,
+        purpleHome: cfg.PURPLE_HOME,
+        home: cfg.home,
+      });
+      const [names, zone] = await Promise.all([
+        store.readProfileNames(purpleDir, session.bareJid),
+        store.loadZoneNames(cfg.tz),
+      ]);
+      const log = store.createChatLog({
+        purpleDir,
+        account: session.bareJid,
+        accountFull: session.jid,
+        style: {
+          format: cfg.PIDGIN_LOG_FORMAT ?? "txt",
+          locale: store.localeFromEnv(cfg.locale),
+          zone,
+        },
+      });
+      const ownName = names.accountAlias ?? session.jid;
+      return {
+        log,
+        names,
+        ownName,
+        nameOf(bare, rosterName) {
+          return names.buddyAliases.get(bare) ?? rosterName ?? bare;
+        },
+        append(contact, entry) {
+          return log.append(contact, entry);
+        },
+        [Symbol.asyncDispose]() {
+          return log.close();
+        },
+      };
+    },
+    out(text) {
+      return writeAll(Deno.stdout, text);
+    },
+    err(text) {
+      return writeAll(Deno.stderr, text);
+    },
+  };
+  return ctx;
+}

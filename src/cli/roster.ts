@@ -1,0 +1,62 @@
+import { sanitizeForTerminal } from "../text/sanitize.ts";
+import type { CommandSpec } from "./command.ts";
+
+/** `pidgin roster`: contacts with name, subscription and presence. */
+export const rosterCommand: CommandSpec = {
+  name: "roster",
+  summary: "List contacts with their name, subscription and current presence",
+  args: "",
+  examples: [
+    "pidgin roster",
+    "pidgin roster --json | jq '.[] | select(.presence != \"offline\")'",
+  ],
+  options: [{ flags: "--json", description: "print the roster as JSON" }],
+  async run(_args, options, ctx) {
+    await using session = await ctx.openSession();
+    const items = await session.getRoster();
+    await session.sendPresence();
+    // Presence of local contacts arrives before the answer to a later ping.
+    await session.roundTrip();
+    const rows = items.map((item) => {
+      const best = session.presencesOf(item.jid).sort((a, b) =>
+        b.priority - a.priority
+      )[0];
+      return {
+        jid: item.jid,
+        name: item.name ?? null,
+        subscription: item.subscription,
+        pending: item.pending,
+        groups: item.groups,
+        presence: best?.show ?? "offline",
+        status: best?.status ?? null,
+      };
+    });
+    if (options.json) {
+      await ctx.out(JSON.stringify(rows, null, 2) + "\n");
+      return;
+    }
+    if (rows.length === 0) {
+      await ctx.out("No contacts yet\n");
+      return;
+    }
+    const clean = (s: string | null) => sanitizeForTerminal(s ?? "");
+    const table = [
+      ["JID", "NAME", "SUBSCRIPTION", "PRESENCE"],
+      ...rows.map((r) => [
+        clean(r.jid),
+        clean(r.name),
+        r.subscription + (r.pending ? " (pending)" : ""),
+        r.presence + (r.status ? ` (${clean(r.status)})` : ""),
+      ]),
+    ];
+    const widths = table[0]!.map((_, i) =>
+      Math.max(...table.map((row) => row[i]!.length))
+    );
+    await ctx.out(
+      table.map((row) =>
+        row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()
+      )
+        .join("\n") + "\n",
+    );
+  },
+};

@@ -1,0 +1,54 @@
+import { UsageError } from "../errors.ts";
+import { readAllStdin } from "./_stdin.ts";
+import type { CommandSpec } from "./command.ts";
+
+/** `pidgin send <jid> [message...]`: one message, exit once the server has it. */
+export const sendCommand: CommandSpec = {
+  name: "send",
+  summary: "Send one chat message and exit once the server has taken it",
+  args: "<jid> [message...]",
+  examples: [
+    'pidgin send bob@example.com "build 42 is green"',
+    'echo "deploy done" | pidgin send ops@example.com',
+    "pidgin send --json bob@example.com hi",
+  ],
+  options: [{ flags: "--json", description: "print the sent message as JSON" }],
+  async run([to, ...words], options, ctx) {
+    if (!to) throw new UsageError("Cannot send a message: expected <jid>");
+    let body: string;
+    if (words.length > 0) {
+      body = words.join(" ");
+    } else if (Deno.stdin.isTerminal()) {
+      throw new UsageError("Cannot send a message: no text given", {
+        hint:
+          "Pass the text after the JID, or pipe it: echo hi | pidgin send bob@example.com",
+      });
+    } else {
+      body = (await readAllStdin()).replace(/\r?\n$/, "");
+    }
+    if (body.trim() === "") {
+      throw new UsageError("Cannot send a message: the text is empty");
+    }
+    const { toBareJid } = await import("../xmpp/mod.ts");
+    const contact = toBareJid(to, "recipient");
+    await using session = await ctx.openSession();
+    await using log = await ctx.openLog(session);
+    const time = new Date();
+    await log.append(contact, {
+      direction: "out",
+      name: log.ownName,
+      body,
+      time,
+    });
+    const sent = await session.sendMessage(contact, body);
+    if (options.json) {
+      await ctx.out(
+        JSON.stringify({
+          to: contact,
+          id: sent.id,
+          sentAt: sent.sentAt.toISOString(),
+        }) + "\n",
+      );
+    }
+  },
+};

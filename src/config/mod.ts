@@ -1,0 +1,12 @@
+/**
+ * Settings: flags > environment > `.env` > defaults, validated with zod.
+ *
+ * @module
+ */
+export {
+  type Config,
+  type ConfigFlags,
+  loadConfig,
+  requireSetting,
+} from "./load.ts";
+export { type Env, EnvSchema, EXPECTED } from "./schema.ts";
