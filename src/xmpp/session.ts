@@ -68,6 +68,12 @@ export interface Session extends AsyncDisposable {
   sendMessage(to: string, body: string): Promise<SentMessage>;
   /** Fetches the roster. */
   getRoster(): Promise<RosterItem[]>;
+  /** Adds or renames a roster contact. */
+  updateContact(jid: string, options?: { name?: string; groups?: string[] }): Promise<void>;
+  /** Asks to see a contact's presence. */
+  requestSubscription(jid: string): Promise<void>;
+  /** Answers a contact's subscription request. */
+  answerSubscription(jid: string, approve: boolean): Promise<void>;
   /** Announces our presence (initial presence when called first). */
   sendPresence(show?: PresenceShow, status?: string): Promise<void>;
   /** Presences known for a contact's resources. */
@@ -395,6 +401,27 @@ export function createSession(options: SessionOptions): Session {
       } catch (err) {
         throw toAppError(err, { jid: bareJid, service });
       }
+    },
+    async updateContact(jid, contact = {}) {
+      const { plugins: p } = requireOnline();
+      const item = xml(
+        "item",
+        { jid: toBareJid(jid), name: contact.name },
+        ...(contact.groups ?? []).map((g) => xml("group", {}, g)),
+      );
+      try {
+        await p.iqCaller.set(xml("query", { xmlns: NS_ROSTER }, item), undefined, timeoutMs);
+      } catch (err) {
+        throw toAppError(err, { jid: bareJid, service });
+      }
+    },
+    async requestSubscription(jid) {
+      const { entity: e } = requireOnline();
+      await e.send(xml("presence", { to: toBareJid(jid), type: "subscribe" }));
+    },
+    async answerSubscription(jid, approve) {
+      const { entity: e } = requireOnline();
+      await e.send(xml("presence", { to: toBareJid(jid), type: approve ? "subscribed" : "unsubscribed" }));
     },
     async sendPresence(show = "available", status) {
       const { entity: e } = requireOnline();

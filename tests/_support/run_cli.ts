@@ -1,0 +1,120 @@
+/** Runs `main.ts` as a user would, with `deno run`, and captures what it prints. */
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
+
+/** What a finished run printed. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Options for a CLI run. */
+export interface CliOptions {
+  env?: Record<string, string>;
+  /** Text piped to stdin; stdin is closed (null) when absent. */
+  stdin?: string;
+  cwd?: string;
+}
+
+function command(args: string[], options: CliOptions, stdin: "piped" | "null"): Deno.Command {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "--quiet", ...PERMISSIONS, MAIN, ...args],
+    env: { NO_COLOR: "1", ...options.env },
+    cwd: options.cwd ?? Deno.cwd(),
+    stdin,
+    stdout: "piped",
+    stderr: "piped",
+  });
+}
+
+/** Runs the CLI to completion. */
+export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  const child = command(args, options, options.stdin === undefined ? "null" : "piped").spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+/** A CLI run that a test talks to line by line. */
+export interface CliProcess extends AsyncDisposable {
+  /** Writes a line (newline added) to stdin. */
+  writeLine(line: string): Promise<void>;
+  /** Closes stdin (Ctrl-D). */
+  closeStdin(): Promise<void>;
+  /** Resolves once stdout contains `text`; rejects after `timeoutMs`. */
+  waitForOutput(text: string, timeoutMs?: number): Promise<string>;
+  /** Waits for the exit and returns everything printed. */
+  finish(): Promise<CliResult>;
+}
+
+/** Starts the CLI with piped stdin for an interactive exchange. */
+export function spawnCli(args: string[], options: CliOptions = {}): CliProcess {
+  const child = command(args, options, "piped").spawn();
+  const writer = child.stdin.getWriter();
+  let stdout = "";
+  let stderr = "";
+  const waiters = new Set<() => void>();
+  const pump = async (stream: ReadableStream<Uint8Array>, onText: (t: string) => void) => {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      onText(chunk);
+      for (const w of waiters) w();
+    }
+  };
+  const pumps = Promise.all([
+    pump(child.stdout, (t) => (stdout += t)),
+    pump(child.stderr, (t) => (stderr += t)),
+  ]);
+  let stdinClosed = false;
+  const proc: CliProcess = {
+    async writeLine(line) {
+      await writer.write(new TextEncoder().encode(line + "\n"));
+    },
+    async closeStdin() {
+      if (stdinClosed) return;
+      stdinClosed = true;
+      await writer.close();
+    },
+    waitForOutput(text, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (stdout.includes(text)) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(stdout);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`Timed out waiting for ${JSON.stringify(text)}; stdout: ${stdout}; stderr: ${stderr}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    async finish() {
+      await proc.closeStdin();
+      const status = await child.status;
+      await pumps;
+      return { code: status.code, stdout, stderr };
+    },
+    async [Symbol.asyncDispose]() {
+      await proc.closeStdin().catch(() => {});
+      try {
+        child.kill();
+      } catch { /* exited */ }
+      await child.status;
+      await pumps;
+    },
+  };
+  return proc;
+}
