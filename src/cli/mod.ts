@@ -102,7 +102,10 @@ export async function runCli(args: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.exitCode === 0) return; // --help, --version
-      const message = err.message.replace(/^error: /, "");
+      const message = err.message.replace(/^error: /, "").replace(
+        /\s*\n\s*/g,
+        " ",
+      );
       throw new UsageError(message.charAt(0).toUpperCase() + message.slice(1), {
         hint: "Run pidgin --help for usage",
       });

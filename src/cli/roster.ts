@@ -17,20 +17,23 @@ export const rosterCommand: CommandSpec = {
     await session.sendPresence();
     // Presence of local contacts arrives before the answer to a later ping.
     await session.roundTrip();
-    const rows = items.map((item) => {
-      const best = session.presencesOf(item.jid).sort((a, b) =>
-        b.priority - a.priority
-      )[0];
-      return {
-        jid: item.jid,
-        name: item.name ?? null,
-        subscription: item.subscription,
-        pending: item.pending,
-        groups: item.groups,
-        presence: best?.show ?? "offline",
-        status: best?.status ?? null,
-      };
-    });
+    const rows = items.sort((a, b) => a.jid.localeCompare(b.jid)).map(
+      (item) => {
+        const best =
+          session.presencesOf(item.jid).sort((a, b) =>
+            b.priority - a.priority
+          )[0];
+        return {
+          jid: item.jid,
+          name: item.name ?? null,
+          subscription: item.subscription,
+          pending: item.pending,
+          groups: item.groups,
+          presence: best?.show ?? "offline",
+          status: best?.status ?? null,
+        };
+      },
+    );
     if (options.json) {
       await ctx.out(JSON.stringify(rows, null, 2) + "\n");
       return;

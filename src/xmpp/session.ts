@@ -69,7 +69,10 @@ export interface Session extends AsyncDisposable {
   /** Fetches the roster. */
   getRoster(): Promise<RosterItem[]>;
   /** Adds or renames a roster contact. */
-  updateContact(jid: string, options?: { name?: string; groups?: string[] }): Promise<void>;
+  updateContact(
+    jid: string,
+    options?: { name?: string; groups?: string[] },
+  ): Promise<void>;
   /** Asks to see a contact's presence. */
   requestSubscription(jid: string): Promise<void>;
   /** Answers a contact's subscription request. */
@@ -410,7 +413,11 @@ export function createSession(options: SessionOptions): Session {
         ...(contact.groups ?? []).map((g) => xml("group", {}, g)),
       );
       try {
-        await p.iqCaller.set(xml("query", { xmlns: NS_ROSTER }, item), undefined, timeoutMs);
+        await p.iqCaller.set(
+          xml("query", { xmlns: NS_ROSTER }, item),
+          undefined,
+          timeoutMs,
+        );
       } catch (err) {
         throw toAppError(err, { jid: bareJid, service });
       }
@@ -421,7 +428,12 @@ export function createSession(options: SessionOptions): Session {
     },
     async answerSubscription(jid, approve) {
       const { entity: e } = requireOnline();
-      await e.send(xml("presence", { to: toBareJid(jid), type: approve ? "subscribed" : "unsubscribed" }));
+      await e.send(
+        xml("presence", {
+          to: toBareJid(jid),
+          type: approve ? "subscribed" : "unsubscribed",
+        }),
+      );
     },
     async sendPresence(show = "available", status) {
       const { entity: e } = requireOnline();

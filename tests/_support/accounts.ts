@@ -5,7 +5,11 @@ import type { ChatMessage } from "../../src/xmpp/mod.ts";
 import type { Prosody } from "./prosody.ts";
 
 /** Environment for running the CLI as alice against `prosody`, logging into `purpleDir`. */
-export function aliceEnv(prosody: Prosody, purpleDir: string, extra: Record<string, string> = {}) {
+export function aliceEnv(
+  prosody: Prosody,
+  purpleDir: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     ...prosody.env,
     XMPP_JID: "alice@localhost",
@@ -40,7 +44,11 @@ export async function onlinePeer(
 }
 
 /** Resolves with the next `count` messages the session receives; rejects after `timeoutMs`. */
-export function nextMessages(session: Session, count: number, timeoutMs = 10_000): Promise<ChatMessage[]> {
+export function nextMessages(
+  session: Session,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<ChatMessage[]> {
   return new Promise((resolve, reject) => {
     const got: ChatMessage[] = [];
     const timer = setTimeout(() => {
@@ -64,7 +72,11 @@ export async function readConversationLogs(purpleDir: string, contact: string) {
   const files: { name: string; text: string; mode: number }[] = [];
   for await (const entry of Deno.readDir(dir)) {
     const path = join(dir, entry.name);
-    files.push({ name: entry.name, text: await Deno.readTextFile(path), mode: (await Deno.stat(path)).mode! & 0o777 });
+    files.push({
+      name: entry.name,
+      text: await Deno.readTextFile(path),
+      mode: (await Deno.stat(path)).mode! & 0o777,
+    });
   }
   return files.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,6 +1,11 @@
 /** Runs `fn` with environment variables set, restoring them afterwards. */
-export async function withEnv<T>(vars: Record<string, string>, fn: () => T | Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, Deno.env.get(k)]));
+export async function withEnv<T>(
+  vars: Record<string, string>,
+  fn: () => T | Promise<T>,
+): Promise<T> {
+  const saved = Object.fromEntries(
+    Object.keys(vars).map((k) => [k, Deno.env.get(k)]),
+  );
   for (const [k, v] of Object.entries(vars)) Deno.env.set(k, v);
   try {
     return await fn();

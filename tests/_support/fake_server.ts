@@ -9,9 +9,12 @@ export type FakeMode = "no-tls" | "stall";
 /** A listening fake server; `await using` closes it and its connections. */
 export interface FakeServer extends AsyncDisposable {
   port: number;
+  /** Everything clients sent so far. */
+  received(): string;
 }
 
-const NO_TLS_FEATURES = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' " +
+const NO_TLS_FEATURES =
+  "<?xml version='1.0'?><stream:stream xmlns='jabber:client' " +
   "xmlns:stream='http://etherx.jabber.org/streams' from='localhost' id='fake' version='1.0'>" +
   "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>" +
   "<mechanism>SCRAM-SHA-1</mechanism><mechanism>PLAIN</mechanism></mechanisms></stream:features>";
@@ -20,6 +23,7 @@ const NO_TLS_FEATURES = "<?xml version='1.0'?><stream:stream xmlns='jabber:clien
 export function startFakeServer(mode: FakeMode): FakeServer {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const conns = new Set<Deno.Conn>();
+  let received = "";
   const served = (async () => {
     for await (const conn of listener) {
       conns.add(conn);
@@ -27,7 +31,9 @@ export function startFakeServer(mode: FakeMode): FakeServer {
         const buf = new Uint8Array(4096);
         try {
           let sent = false;
-          while ((await conn.read(buf)) !== null) {
+          let n: number | null;
+          while ((n = await conn.read(buf)) !== null) {
+            received += new TextDecoder().decode(buf.subarray(0, n));
             if (mode === "no-tls" && !sent) {
               sent = true;
               await conn.write(new TextEncoder().encode(NO_TLS_FEATURES));
@@ -43,6 +49,7 @@ export function startFakeServer(mode: FakeMode): FakeServer {
   })();
   return {
     port: (listener.addr as Deno.NetAddr).port,
+    received: () => received,
     async [Symbol.asyncDispose]() {
       listener.close();
       for (const conn of conns) {

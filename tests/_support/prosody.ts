@@ -171,6 +171,9 @@ VirtualHost "localhost"
 
 VirtualHost "sha1.localhost"
   password_hash = "SHA-1"
+
+-- Served with the localhost certificate, which does not name it.
+VirtualHost "other.localhost"
 `;
 }
 

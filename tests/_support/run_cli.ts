@@ -1,7 +1,13 @@
 /** Runs `main.ts` as a user would, with `deno run`, and captures what it prints. */
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const PERMISSIONS = ["--allow-net", "--allow-read", "--allow-write", "--allow-env", "--allow-sys"];
+const PERMISSIONS = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-sys",
+];
 
 /** What a finished run printed. */
 export interface CliResult {
@@ -18,7 +24,11 @@ export interface CliOptions {
   cwd?: string;
 }
 
-function command(args: string[], options: CliOptions, stdin: "piped" | "null"): Deno.Command {
+function command(
+  args: string[],
+  options: CliOptions,
+  stdin: "piped" | "null",
+): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...PERMISSIONS, MAIN, ...args],
     env: { NO_COLOR: "1", ...options.env },
@@ -30,8 +40,15 @@ function command(args: string[], options: CliOptions, stdin: "piped" | "null"): 
 }
 
 /** Runs the CLI to completion. */
-export async function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const child = command(args, options, options.stdin === undefined ? "null" : "piped").spawn();
+export async function runCli(
+  args: string[],
+  options: CliOptions = {},
+): Promise<CliResult> {
+  const child = command(
+    args,
+    options,
+    options.stdin === undefined ? "null" : "piped",
+  ).spawn();
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(options.stdin));
@@ -64,7 +81,10 @@ export function spawnCli(args: string[], options: CliOptions = {}): CliProcess {
   let stdout = "";
   let stderr = "";
   const waiters = new Set<() => void>();
-  const pump = async (stream: ReadableStream<Uint8Array>, onText: (t: string) => void) => {
+  const pump = async (
+    stream: ReadableStream<Uint8Array>,
+    onText: (t: string) => void,
+  ) => {
     for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
       onText(chunk);
       for (const w of waiters) w();
@@ -95,7 +115,13 @@ export function spawnCli(args: string[], options: CliOptions = {}): CliProcess {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`Timed out waiting for ${JSON.stringify(text)}; stdout: ${stdout}; stderr: ${stderr}`));
+          reject(
+            new Error(
+              `Timed out waiting for ${
+                JSON.stringify(text)
+              }; stdout: ${stdout}; stderr: ${stderr}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { aliceEnv, nextMessages, onlinePeer, readConversationLogs } from "../_support/accounts.ts";
+import {
+  aliceEnv,
+  nextMessages,
+  onlinePeer,
+  readConversationLogs,
+} from "../_support/accounts.ts";
 import { startProsody } from "../_support/prosody.ts";
 import { runCli } from "../_support/run_cli.ts";
 
@@ -9,7 +14,14 @@ Deno.test("send delivers a message from the arguments and logs it in Pidgin's tx
   const purple = join(prosody.dir, "purple");
   await using bob = await onlinePeer(prosody);
   const received = nextMessages(bob, 1);
-  const result = await runCli(["send", "bob@localhost", "build", "42", "is", "green"], {
+  const result = await runCli([
+    "send",
+    "bob@localhost",
+    "build",
+    "42",
+    "is",
+    "green",
+  ], {
     env: aliceEnv(prosody, purple),
   });
   assert.equal(result.stderr, "");
@@ -26,33 +38,48 @@ Deno.test("send delivers a message from the arguments and logs it in Pidgin's tx
     header!,
     /^Conversation with bob@localhost at \w{3} \d\d \w{3} \d{4} \d\d:\d\d:\d\d [AP]M CES?T on alice@localhost\/pidgin \(jabber\)$/,
   );
-  assert.match(line!, /^\(\d\d:\d\d:\d\d [AP]M\) alice@localhost\/pidgin: build 42 is green$/);
+  assert.match(
+    line!,
+    /^\(\d\d:\d\d:\d\d [AP]M\) alice@localhost\/pidgin: build 42 is green$/,
+  );
   assert.equal(end, "");
   assert.equal(log!.mode, 0o600);
-  assert.equal((await Deno.stat(join(purple, "logs", "jabber"))).mode! & 0o777, 0o700);
+  assert.equal(
+    (await Deno.stat(join(purple, "logs", "jabber"))).mode! & 0o777,
+    0o700,
+  );
 });
 
 Deno.test("send reads a multi-line message from stdin as one message, with the account alias in the log", async () => {
   await using prosody = await startProsody();
   const purple = join(prosody.dir, "purple");
   await Deno.mkdir(purple, { recursive: true });
-  await Deno.copyFile(new URL("../fixtures/purple/accounts.xml", import.meta.url), join(purple, "accounts.xml"));
+  await Deno.copyFile(
+    new URL("../fixtures/purple/accounts.xml", import.meta.url),
+    join(purple, "accounts.xml"),
+  );
   await Deno.writeTextFile(
     join(purple, "accounts.xml"),
-    (await Deno.readTextFile(join(purple, "accounts.xml"))).replace("alice@localhost/Finch", "alice@localhost/pidgin"),
+    (await Deno.readTextFile(join(purple, "accounts.xml"))).replace(
+      "alice@localhost/Finch",
+      "alice@localhost/pidgin",
+    ),
   );
   await using bob = await onlinePeer(prosody);
   const received = nextMessages(bob, 1);
   const result = await runCli(["send", "bob@localhost"], {
     env: aliceEnv(prosody, purple, { PIDGIN_LOG_FORMAT: "html" }),
-    stdin: "line one\nline <two> & \"three\"\n",
+    stdin: 'line one\nline <two> & "three"\n',
   });
   assert.equal(result.code, 0, result.stderr);
   assert.equal((await received)[0]!.body, 'line one\nline <two> & "three"');
   const [log] = await readConversationLogs(purple, "bob@localhost");
   assert.match(log!.name, /\.html$/);
   const lines = log!.text.split("\n");
-  assert.match(lines[0]!, /^<!DOCTYPE HTML PUBLIC .*<title>Conversation with bob@localhost at .* on alice@localhost\/pidgin \(jabber\)<\/title>.*<p>$/);
+  assert.match(
+    lines[0]!,
+    /^<!DOCTYPE HTML PUBLIC .*<title>Conversation with bob@localhost at .* on alice@localhost\/pidgin \(jabber\)<\/title>.*<p>$/,
+  );
   assert.match(
     lines[1]!,
     /^<span style="color: #16569E"><span style="font-size: smaller">\(\d\d:\d\d:\d\d [AP]M\)<\/span> <b>Alice A:<\/b><\/span> line one<br\/>line &lt;two&gt; &amp; &quot;three&quot;<br>$/,
@@ -62,7 +89,10 @@ Deno.test("send reads a multi-line message from stdin as one message, with the a
 
 Deno.test("send over direct TLS (xmpps://) with SCRAM-SHA-1 and a non-ASCII password", async () => {
   await using prosody = await startProsody();
-  await prosody.register({ jid: "jürgen@sha1.localhost", password: "pässwörd ✓" });
+  await prosody.register({
+    jid: "jürgen@sha1.localhost",
+    password: "pässwörd ✓",
+  });
   await using bob = await onlinePeer(prosody);
   const received = nextMessages(bob, 1);
   const result = await runCli(["send", "bob@localhost", "grüße"], {

@@ -27,7 +27,10 @@ Deno.test("readProfileNames() rejects a malformed blist.xml with StoreError and 
   try {
     await Deno.writeTextFile(join(dir, "blist.xml"), "<purple><blist>");
     await assert.rejects(readProfileNames(dir, "alice@localhost"), StoreError);
-    assert.equal(await Deno.readTextFile(join(dir, "blist.xml")), "<purple><blist>");
+    assert.equal(
+      await Deno.readTextFile(join(dir, "blist.xml")),
+      "<purple><blist>",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -5,10 +5,16 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 const bytes = (s: string) => new TextEncoder().encode(s);
 
 Deno.test("createScramClient() follows the RFC 7677 SCRAM-SHA-256 example", async () => {
-  const scram = createScramClient("SCRAM-SHA-256", { username: "user", password: "pencil", nonce: "rOprNGfwEbeRWgbNEkqO" });
+  const scram = createScramClient("SCRAM-SHA-256", {
+    username: "user",
+    password: "pencil",
+    nonce: "rOprNGfwEbeRWgbNEkqO",
+  });
   assert.equal(text(scram.first()), "n,,n=user,r=rOprNGfwEbeRWgbNEkqO");
   const final = await scram.final(
-    bytes("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096"),
+    bytes(
+      "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",
+    ),
   );
   assert.equal(
     text(final),
@@ -18,19 +24,45 @@ Deno.test("createScramClient() follows the RFC 7677 SCRAM-SHA-256 example", asyn
 });
 
 Deno.test("createScramClient() follows the RFC 5802 SCRAM-SHA-1 example", async () => {
-  const scram = createScramClient("SCRAM-SHA-1", { username: "user", password: "pencil", nonce: "fyko+d2lbbFgONRv9qkxdawL" });
-  const final = await scram.final(bytes("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096"));
-  assert.equal(text(final), "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=");
+  const scram = createScramClient("SCRAM-SHA-1", {
+    username: "user",
+    password: "pencil",
+    nonce: "fyko+d2lbbFgONRv9qkxdawL",
+  });
+  const final = await scram.final(
+    bytes(
+      "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096",
+    ),
+  );
+  assert.equal(
+    text(final),
+    "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=",
+  );
   await scram.verify(bytes("v=rmF9pqV8S7suAoZWja4dJRkFsKQ="));
 });
 
 Deno.test("createScramClient() rejects a server signature that does not match", async () => {
-  const scram = createScramClient("SCRAM-SHA-1", { username: "user", password: "pencil", nonce: "fyko+d2lbbFgONRv9qkxdawL" });
-  await scram.final(bytes("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096"));
-  await assert.rejects(scram.verify(bytes("v=AAAAAAAAAAAAAAAAAAAAAAAAAAA=")), SyntaxError);
+  const scram = createScramClient("SCRAM-SHA-1", {
+    username: "user",
+    password: "pencil",
+    nonce: "fyko+d2lbbFgONRv9qkxdawL",
+  });
+  await scram.final(
+    bytes(
+      "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096",
+    ),
+  );
+  await assert.rejects(
+    scram.verify(bytes("v=AAAAAAAAAAAAAAAAAAAAAAAAAAA=")),
+    SyntaxError,
+  );
 });
 
 Deno.test("createScramClient() escapes = and , in user names", () => {
-  const scram = createScramClient("SCRAM-SHA-256", { username: "a=b,c", password: "x", nonce: "n" });
+  const scram = createScramClient("SCRAM-SHA-256", {
+    username: "a=b,c",
+    password: "x",
+    nonce: "n",
+  });
   assert.equal(text(scram.first()), "n,,n=a=3Db=2Cc,r=n");
 });

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { aliceEnv, onlinePeer } from "../_support/accounts.ts";
+import { startProsody } from "../_support/prosody.ts";
+import { runCli } from "../_support/run_cli.ts";
+
+Deno.test("roster lists contacts with name, subscription and current presence", async () => {
+  await using prosody = await startProsody();
+  await prosody.register({
+    jid: "carol@localhost",
+    password: "carol-secret-pw",
+  });
+  await using bob = await onlinePeer(prosody);
+  await using alice = await onlinePeer(
+    prosody,
+    "alice@localhost",
+    "alice-secret-pw",
+    "setup",
+  );
+  const approved = new Promise<void>((resolve) =>
+    bob.on("subscription", async (request) => {
+      if (request.type !== "subscribe") return;
+      await bob.answerSubscription(request.from, true);
+      await bob.roundTrip();
+      resolve();
+    })
+  );
+  await alice.updateContact("bob@localhost", {
+    name: "Bobby \x9b2J",
+    groups: ["Friends"],
+  });
+  await alice.updateContact("carol@localhost");
+  await alice.requestSubscription("bob@localhost");
+  await approved;
+  await bob.sendPresence("away", "lunch");
+  await bob.roundTrip();
+
+  const env = aliceEnv(prosody, join(prosody.dir, "purple"));
+  const json = await runCli(["roster", "--json"], { env });
+  assert.equal(json.code, 0, json.stderr);
+  const rows = JSON.parse(json.stdout);
+  assert.deepEqual(rows, [
+    {
+      jid: "bob@localhost",
+      name: "Bobby \x9b2J",
+      subscription: "to",
+      pending: false,
+      groups: ["Friends"],
+      presence: "away",
+      status: "lunch",
+    },
+    {
+      jid: "carol@localhost",
+      name: null,
+      subscription: "none",
+      pending: false,
+      groups: [],
+      presence: "offline",
+      status: null,
+    },
+  ]);
+
+  const table = await runCli(["roster"], { env });
+  assert.equal(table.code, 0, table.stderr);
+  assert.deepEqual(table.stdout.split("\n").map((l) => l.split(/\s{2,}/)), [
+    ["JID", "NAME", "SUBSCRIPTION", "PRESENCE"],
+    ["bob@localhost", "Bobby", "to", "away (lunch)"],
+    ["carol@localhost", "none", "offline"],
+    [""],
+  ]);
+});
