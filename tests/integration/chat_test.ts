@@ -63,6 +63,7 @@ Deno.test("chat shows and logs incoming messages; control sequences are neutrali
   const screen = await chat.waitForOutput("end");
   const shown = screen.split("\n").find((l) => l.includes("plain"))!;
   assert.match(shown, /^\d\d:\d\d:\d\d Bobby <B&B> Ü: plain link end$/);
+  // deno-lint-ignore no-control-regex
   assert.ok(!/[\x1b\x9b\x9c\x9d\u202e]/.test(screen), JSON.stringify(screen));
 
   await chat.writeLine("/quit");
