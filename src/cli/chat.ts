@@ -158,9 +158,12 @@ export const chatCommand: CommandSpec = {
     if (!interactive) Deno.removeSignalListener("SIGINT", onSigint);
     if (interactive) process.stdout.write("\n");
     await queue;
+    // Go offline before the log closes, so whatever arrives until then is logged.
+    offStatus();
+    await session.stop();
+    await queue;
     offMessage();
     offError();
-    offStatus();
     if (failure) throw failure;
     if (interrupted) throw new InterruptedError("Interrupted");
   },

@@ -102,9 +102,15 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
   }
 
   const known = new Map<string, string>();
+  let closed = false;
 
   return {
     async append(contact, entry) {
+      if (closed) {
+        throw new StoreError(
+          `Cannot log to "${contact}": the chat log is closed`,
+        );
+      }
       const log = await logFor(contact);
       known.set(contact, log.path);
       const line = encoder.encode(formatLogEntry(entry, style));
@@ -122,6 +128,7 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
       return known.get(contact);
     },
     async close() {
+      closed = true;
       const open = [...logs.values()];
       logs.clear();
       for (const pending of open) {
