@@ -22,15 +22,17 @@ export const chatCommand: CommandSpec = {
   examples: [
     "pidgin chat bob@example.com",
     'printf "hi\\nhow are you?\\n" | pidgin chat bob@example.com',
+    "pidgin chat --no-log bob@example.com",
   ],
-  async run([to], _options, ctx) {
+  options: [{ flags: "--no-log", description: "do not write this conversation to the chat logs" }],
+  async run([to], options, ctx) {
     if (!to) throw new UsageError("Cannot start a chat: expected <jid>");
     const { toBareJid } = await import("../xmpp/mod.ts");
     const contact = toBareJid(to, "contact");
     const interactive = Deno.stdin.isTerminal();
     const color = ctx.color;
     await using session = await ctx.openSession();
-    await using log = await ctx.openLog(session);
+    await using log = await ctx.openLog(session, { enabled: options.log !== false });
     const roster = await session.getRoster();
     const rosterNames = new Map(roster.map((item) => [item.jid, item.name]));
     const contactName = log.nameOf(contact, rosterNames.get(contact));

@@ -12,6 +12,8 @@ import { ConfigError } from "../errors.ts";
 export interface GlobalOptions extends ConfigFlags {
   timeout?: string;
   verbose?: boolean;
+  /** Hidden: print when each step finished (for `deno task bench`). */
+  timings?: boolean;
 }
 
 /** One run's services; created by `main.ts`, passed to each command. */
@@ -22,8 +24,8 @@ export interface CliContext {
   config(): Promise<Config>;
   /** Starts a session for the configured account. */
   openSession(): Promise<Session>;
-  /** The chat log and display names of the session's account. */
-  openLog(session: Session): Promise<AccountLog>;
+  /** The chat log and display names of the session's account; `enabled: false` writes nothing. */
+  openLog(session: Session, options?: { enabled?: boolean }): Promise<AccountLog>;
   /** Writes to stdout. */
   out(text: string): Promise<void>;
   /** Writes to stderr. */
@@ -130,7 +132,7 @@ export function createCliContext(globals: GlobalOptions): CliContext {
       await session.start();
       return session;
     },
-    async openLog(session) {
+    async openLog(session, { enabled = true } = {}) {
       const cfg = await ctx.config();
       const store = await import("../store/mod.ts");
       const purpleDir = store.resolvePurpleDir({
@@ -161,7 +163,7 @@ export function createCliContext(globals: GlobalOptions): CliContext {
           return names.buddyAliases.get(bare) ?? rosterName ?? bare;
         },
         append(contact, entry) {
-          return log.append(contact, entry);
+          return enabled ? log.append(contact, entry) : Promise.resolve();
         },
         [Symbol.asyncDispose]() {
           return log.close();

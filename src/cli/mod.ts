@@ -55,6 +55,7 @@ function buildProgram(): Command {
       "15",
     )
     .option("-v, --verbose", "print the cause chain of errors")
+    .addOption(new Option("--timings", "print step timings as JSON on stderr").hideHelp())
     .exitOverride()
     .showHelpAfterError(false)
     .configureOutput({ outputError: () => {} })

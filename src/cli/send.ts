@@ -14,6 +14,7 @@ export const sendCommand: CommandSpec = {
   ],
   options: [{ flags: "--json", description: "print the sent message as JSON" }],
   async run([to, ...words], options, ctx) {
+    const running = performance.now();
     if (!to) throw new UsageError("Cannot send a message: expected <jid>");
     let body: string;
     if (words.length > 0) {
@@ -41,6 +42,9 @@ export const sendCommand: CommandSpec = {
       time,
     });
     const sent = await session.sendMessage(contact, body);
+    if (ctx.globals.timings) {
+      await ctx.err(JSON.stringify({ running, ...session.timings, acked: performance.now() }) + "\n");
+    }
     if (options.json) {
       await ctx.out(
         JSON.stringify({

@@ -193,8 +193,8 @@ export function createSession(options: SessionOptions): Session {
 
   async function connectOnce(candidate: string): Promise<void> {
     service = candidate;
-    const t0 = performance.now();
-    const since = () => Math.round((performance.now() - t0) * 10) / 10;
+    const since = () => Math.round(performance.now() * 10) / 10;
+    timings.started = since();
     const e = createEntity({
       domain,
       service: candidate,
@@ -262,11 +262,11 @@ export function createSession(options: SessionOptions): Session {
     if (Deno.env.get("PIDGIN_DEBUG_XML")) {
       e.on(
         "element",
-        ((el: Element) => console.error("IN", el.toString())) as never,
+        ((el: Element) => console.error(performance.now().toFixed(1), "IN", el.toString().slice(0, 60))) as never,
       );
       e.on(
         "send",
-        ((el: Element) => console.error("OUT", el.toString())) as never,
+        ((el: Element) => console.error(performance.now().toFixed(1), "OUT", el.toString().slice(0, 60))) as never,
       );
     }
     await e.start();

@@ -75,8 +75,9 @@ export interface SessionEvents {
   status: ConnectionStatus;
 }
 
-/** Where the time of `start()` and of a send went, in milliseconds since `start()`. */
+/** When each step of `start()` finished, in ms since the process started (`performance.now()`). */
 export interface SessionTimings {
+  started?: number;
   connected?: number;
   secured?: number;
   authenticated?: number;
