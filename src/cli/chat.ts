@@ -1,5 +1,3 @@
-import readline from "node:readline";
-import process from "node:process";
 import { ConnectionError, InterruptedError, UsageError } from "../errors.ts";
 import { sanitizeForTerminal } from "../text/sanitize.ts";
 import type { ChatMessage } from "../xmpp/mod.ts";
@@ -24,15 +22,23 @@ export const chatCommand: CommandSpec = {
     'printf "hi\\nhow are you?\\n" | pidgin chat bob@example.com',
     "pidgin chat --no-log bob@example.com",
   ],
-  options: [{ flags: "--no-log", description: "do not write this conversation to the chat logs" }],
+  options: [{
+    flags: "--no-log",
+    description: "do not write this conversation to the chat logs",
+  }],
   async run([to], options, ctx) {
     if (!to) throw new UsageError("Cannot start a chat: expected <jid>");
     const { toBareJid } = await import("../xmpp/mod.ts");
     const contact = toBareJid(to, "contact");
+    // Loaded here, not at the top, so `pidgin --help` does not pay for them.
+    const { default: readline } = await import("node:readline");
+    const { default: process } = await import("node:process");
     const interactive = Deno.stdin.isTerminal();
     const color = ctx.color;
     await using session = await ctx.openSession();
-    await using log = await ctx.openLog(session, { enabled: options.log !== false });
+    await using log = await ctx.openLog(session, {
+      enabled: options.log !== false,
+    });
     const roster = await session.getRoster();
     const rosterNames = new Map(roster.map((item) => [item.jid, item.name]));
     const contactName = log.nameOf(contact, rosterNames.get(contact));

@@ -25,7 +25,10 @@ export interface CliContext {
   /** Starts a session for the configured account. */
   openSession(): Promise<Session>;
   /** The chat log and display names of the session's account; `enabled: false` writes nothing. */
-  openLog(session: Session, options?: { enabled?: boolean }): Promise<AccountLog>;
+  openLog(
+    session: Session,
+    options?: { enabled?: boolean },
+  ): Promise<AccountLog>;
   /** Writes to stdout. */
   out(text: string): Promise<void>;
   /** Writes to stderr. */

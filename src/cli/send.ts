@@ -43,7 +43,13 @@ export const sendCommand: CommandSpec = {
     });
     const sent = await session.sendMessage(contact, body);
     if (ctx.globals.timings) {
-      await ctx.err(JSON.stringify({ running, ...session.timings, acked: performance.now() }) + "\n");
+      await ctx.err(
+        JSON.stringify({
+          running,
+          ...session.timings,
+          acked: performance.now(),
+        }) + "\n",
+      );
     }
     if (options.json) {
       await ctx.out(

@@ -70,7 +70,7 @@ export function authenticate(
         ? undefined
         : createScramClient(mechanism, credentials);
       const initial = scram
-        ? scram.first()
+        ? await scram.first()
         : encoder.encode(`\0${credentials.username}\0${credentials.password}`);
       await procedure<void>(
         entity,

@@ -30,7 +30,10 @@ export class InsecureStreamError extends Error {
   override name = "InsecureStreamError";
 }
 
-async function startTls(tcp: Deno.TcpConn, settings: TlsSettings): Promise<Deno.TlsConn> {
+async function startTls(
+  tcp: Deno.TcpConn,
+  settings: TlsSettings,
+): Promise<Deno.TlsConn> {
   const conn = await Deno.startTls(tcp, {
     hostname: settings.servername,
     caCerts: settings.extraCa ? [settings.extraCa] : undefined,
@@ -54,8 +57,13 @@ class DenoSocket extends EventEmitter {
     this.#open(params).catch((err) => this.#fail(err));
   }
 
-  async #open(params: { host: string; port: number; tls?: TlsSettings }): Promise<void> {
-    const tcp = await Deno.connect({ hostname: params.host, port: params.port });
+  async #open(
+    params: { host: string; port: number; tls?: TlsSettings },
+  ): Promise<void> {
+    const tcp = await Deno.connect({
+      hostname: params.host,
+      port: params.port,
+    });
     tcp.setNoDelay(true);
     this.#tcp = tcp;
     this.#conn = tcp;
@@ -86,7 +94,10 @@ class DenoSocket extends EventEmitter {
         const n = await conn.read(buffer);
         if (n === null) break;
         this.#chunks++;
-        this.emit("data", decoder.decode(buffer.subarray(0, n), { stream: true }));
+        this.emit(
+          "data",
+          decoder.decode(buffer.subarray(0, n), { stream: true }),
+        );
         if (this.#pause && this.#chunks >= this.#pause.at) {
           const { resume } = this.#pause;
           this.#pause = null;
@@ -110,7 +121,9 @@ class DenoSocket extends EventEmitter {
    * `<proceed/>`). Called while the previous chunk is being handled.
    */
   pauseAfterNextChunk(): Promise<void> {
-    return new Promise((resolve) => (this.#pause = { at: this.#chunks + 1, resume: resolve }));
+    return new Promise((
+      resolve,
+    ) => (this.#pause = { at: this.#chunks + 1, resume: resolve }));
   }
 
   /** Upgrades the paused TCP connection to TLS and reads on. */
@@ -127,7 +140,9 @@ class DenoSocket extends EventEmitter {
     const bytes = new TextEncoder().encode(data);
     (async () => {
       let offset = 0;
-      while (offset < bytes.length) offset += await conn.write(bytes.subarray(offset));
+      while (offset < bytes.length) {
+        offset += await conn.write(bytes.subarray(offset));
+      }
     })().then(() => callback(), (err) => callback(err));
   }
 
@@ -193,12 +208,16 @@ export function requireTls(
     const socket = entity.socket as unknown as DenoSocket;
     // After <proceed/> the server waits for our TLS handshake: stop reading there.
     const paused = socket.pauseAfterNextChunk();
-    await procedure(entity, xml("starttls", { xmlns: NS_TLS }), (element, done) => {
-      if (element.is("proceed", NS_TLS)) return done(element);
-      if (element.is("failure", NS_TLS)) {
-        throw new InsecureStreamError("the server failed to start TLS");
-      }
-    });
+    await procedure(
+      entity,
+      xml("starttls", { xmlns: NS_TLS }),
+      (element, done) => {
+        if (element.is("proceed", NS_TLS)) return done(element);
+        if (element.is("failure", NS_TLS)) {
+          throw new InsecureStreamError("the server failed to start TLS");
+        }
+      },
+    );
     await paused;
     await socket.upgrade(settings);
     onSecured();

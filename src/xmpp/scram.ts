@@ -7,7 +7,6 @@
  * non-ASCII names and passwords (it base64-encodes with `btoa`) and it never
  * checks the server's signature. Strings are prepared with SASLprep.
  */
-import { saslprep } from "@mongodb-js/saslprep";
 
 /** The SCRAM mechanisms we speak, strongest first. */
 export const SCRAM_MECHANISMS = ["SCRAM-SHA-256", "SCRAM-SHA-1"] as const;
@@ -32,6 +31,16 @@ function toBase64(bytes: Uint8Array): string {
 
 function fromBase64(text: string): Uint8Array {
   return Uint8Array.fromBase64(text);
+}
+
+/**
+ * SASLprep (RFC 4013). Printable ASCII maps to itself, so only other text
+ * goes through the library.
+ */
+async function saslprep(text: string): Promise<string> {
+  if (/^[\x20-\x7e]*$/.test(text)) return text;
+  const { saslprep: prepare } = await import("@mongodb-js/saslprep");
+  return prepare(text);
 }
 
 function escapeName(name: string): string {
@@ -67,7 +76,7 @@ function parseAttributes(message: string): Map<string, string> {
 /** A SCRAM exchange, one method per step; messages are UTF-8 bytes. */
 export interface ScramClient {
   /** The client-first-message. */
-  first(): Uint8Array;
+  first(): Promise<Uint8Array>;
   /** Answers the server-first-message with the client-final-message. */
   final(serverFirst: Uint8Array): Promise<Uint8Array>;
   /** Checks the server-final-message; throws `SyntaxError` if it is wrong. */
@@ -79,7 +88,7 @@ export interface ScramClient {
  *
  * @example
  * const scram = createScramClient("SCRAM-SHA-256", { username: "jürgen", password: "pässword" });
- * send(scram.first()); send(await scram.final(challenge)); await scram.verify(success);
+ * send(await scram.first()); send(await scram.final(challenge)); await scram.verify(success);
  */
 export function createScramClient(
   mechanism: ScramMechanism,
@@ -88,14 +97,15 @@ export function createScramClient(
   const hash = HASH[mechanism];
   const nonce = credentials.nonce ??
     toBase64(crypto.getRandomValues(new Uint8Array(18)));
-  const clientFirstBare = `n=${
-    escapeName(saslprep(credentials.username))
-  },r=${nonce}`;
+  let clientFirstBare = "";
   let authMessage = "";
   let serverSignature: Uint8Array | undefined;
 
   return {
-    first() {
+    async first() {
+      clientFirstBare = `n=${
+        escapeName(await saslprep(credentials.username))
+      },r=${nonce}`;
       return encoder.encode(`n,,${clientFirstBare}`);
     },
     async final(serverFirstBytes) {
@@ -119,7 +129,7 @@ export function createScramClient(
       authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
       const passwordKey = await crypto.subtle.importKey(
         "raw",
-        encoder.encode(saslprep(credentials.password)),
+        encoder.encode(await saslprep(credentials.password)),
         "PBKDF2",
         false,
         ["deriveBits"],

@@ -262,11 +262,21 @@ export function createSession(options: SessionOptions): Session {
     if (Deno.env.get("PIDGIN_DEBUG_XML")) {
       e.on(
         "element",
-        ((el: Element) => console.error(performance.now().toFixed(1), "IN", el.toString().slice(0, 60))) as never,
+        ((el: Element) =>
+          console.error(
+            performance.now().toFixed(1),
+            "IN",
+            el.toString().slice(0, 60),
+          )) as never,
       );
       e.on(
         "send",
-        ((el: Element) => console.error(performance.now().toFixed(1), "OUT", el.toString().slice(0, 60))) as never,
+        ((el: Element) =>
+          console.error(
+            performance.now().toFixed(1),
+            "OUT",
+            el.toString().slice(0, 60),
+          )) as never,
       );
     }
     await e.start();

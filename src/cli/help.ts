@@ -1,0 +1,116 @@
+/**
+ * Help text, generated from the command records and the global options, so
+ * `pidgin --help` prints without loading the argument parser or anything
+ * behind the commands.
+ */
+import type { CommandSpec } from "./command.ts";
+
+/** A global flag: commander syntax, description, and allowed values. */
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  choices?: string[];
+  hidden?: boolean;
+}
+
+/** Flags every command accepts. */
+export const GLOBAL_OPTIONS: OptionSpec[] = [
+  { flags: "-j, --jid <jid>", description: "account JID (XMPP_JID)" },
+  {
+    flags: "-s, --server <host>",
+    description: "host or xmpp(s):// URI (XMPP_SERVER; default: SRV lookup)",
+  },
+  { flags: "-p, --port <port>", description: "server port (XMPP_PORT)" },
+  {
+    flags: "-r, --resource <name>",
+    description: "resource to bind (XMPP_RESOURCE; default: pidgin)",
+  },
+  {
+    flags: "--ca-file <pem>",
+    description: "extra CA certificates to trust (XMPP_CA_FILE)",
+  },
+  {
+    flags: "--purple-dir <dir>",
+    description: "Pidgin profile directory (PURPLE_HOME; default: ~/.purple)",
+  },
+  {
+    flags: "--log-format <format>",
+    description: "chat log format (PIDGIN_LOG_FORMAT; default: txt)",
+    choices: ["txt", "html"],
+  },
+  {
+    flags: "--timeout <seconds>",
+    description: "give up connecting or waiting after this long (default: 15)",
+  },
+  { flags: "-v, --verbose", description: "print the cause chain of errors" },
+  {
+    flags: "--timings",
+    description: "print step timings as JSON on stderr",
+    hidden: true,
+  },
+  { flags: "-V, --version", description: "print the version" },
+  {
+    flags: "-h, --help",
+    description: "print help; with a command, that command's help",
+  },
+];
+
+const FOOTER =
+  "The password comes from XMPP_PASSWORD (environment or .env), never from a flag.\n" +
+  "Exit codes: 0 ok, 1 bug, 2 usage, 3 config or profile, 4 auth, 5 connection, 130 Ctrl-C.";
+
+function table(rows: [string, string][]): string {
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join(
+    "\n",
+  );
+}
+
+/** `pidgin --help`. */
+export function formatProgramHelp(commands: CommandSpec[]): string {
+  return [
+    "Usage: pidgin [options] <command> [arguments]",
+    "",
+    "A terminal XMPP client that keeps Pidgin's logs",
+    "",
+    "Commands:",
+    table(commands.map((c) => [`${c.name} ${c.args}`.trim(), c.summary])),
+    "",
+    "Options:",
+    table(
+      GLOBAL_OPTIONS.filter((o) => !o.hidden).map((
+        o,
+      ) => [o.flags, o.description]),
+    ),
+    "",
+    FOOTER,
+    "",
+    "Run pidgin <command> --help for a command's options and examples.",
+    "",
+  ].join("\n");
+}
+
+/** `pidgin <command> --help`. */
+export function formatCommandHelp(spec: CommandSpec): string {
+  return [
+    `Usage: pidgin [options] ${spec.name}${
+      spec.options?.length ? " [command options]" : ""
+    } ${spec.args}`
+      .trimEnd(),
+    "",
+    spec.summary,
+    ...(spec.options?.length
+      ? [
+        "",
+        "Command options:",
+        table(spec.options.map((o) => [o.flags, o.description])),
+      ]
+      : []),
+    "",
+    "Examples:",
+    ...spec.examples.map((e) => `  $ ${e}`),
+    "",
+    "Global options: see pidgin --help",
+    "",
+  ].join("\n");
+}
