@@ -1,5 +1,6 @@
 import { ConnectionError, InterruptedError, UsageError } from "../errors.ts";
 import { sanitizeForTerminal } from "../text/sanitize.ts";
+import type { LogEntry } from "../store/mod.ts";
 import type { ChatMessage } from "../xmpp/mod.ts";
 import type { CommandSpec } from "./command.ts";
 
@@ -74,38 +75,50 @@ export const chatCommand: CommandSpec = {
     const paint = (code: string, text: string) =>
       color ? `\x1b[${code}m${text}\x1b[0m` : text;
 
-    const onMessage = (message: ChatMessage) =>
-      enqueue(async () => {
+    const format = (message: ChatMessage, name: string): string => {
+      const body = sanitizeForTerminal(message.body);
+      const who = sanitizeForTerminal(name);
+      const at = clock(message.sentAt);
+      if (message.fromBare !== contact) {
+        return paint("2", `(${at} message from ${who}: ${body})`);
+      }
+      return message.body.startsWith("/me ")
+        ? `${at} ${paint("35", `* ${who}`)} ${body.slice(4)}`
+        : `${at} ${paint("1;31", who)}: ${body}`;
+    };
+
+    // Messages that arrive while the previous ones are being written wait
+    // here and are then logged with one write per conversation and printed
+    // with one write: a flood costs a few system calls, not two per message.
+    let arrived: ChatMessage[] = [];
+    const flushArrived = async () => {
+      const batch = arrived;
+      arrived = [];
+      const byContact = new Map<string, LogEntry[]>();
+      const lines = batch.map((message) => {
         const name = log.nameOf(
           message.fromBare,
           rosterNames.get(message.fromBare),
         );
-        await log.append(message.fromBare, {
+        const entries = byContact.get(message.fromBare) ?? [];
+        entries.push({
           direction: "in",
           name,
           body: message.body,
           time: message.sentAt,
         });
-        const body = sanitizeForTerminal(message.body);
-        const who = sanitizeForTerminal(name);
-        if (message.fromBare === contact) {
-          const action = message.body.startsWith("/me ");
-          show(
-            action
-              ? `${clock(message.sentAt)} ${paint("35", `* ${who}`)} ${
-                body.slice(4)
-              }`
-              : `${clock(message.sentAt)} ${paint("1;31", who)}: ${body}`,
-          );
-        } else {
-          show(
-            paint(
-              "2",
-              `(${clock(message.sentAt)} message from ${who}: ${body})`,
-            ),
-          );
-        }
+        byContact.set(message.fromBare, entries);
+        return format(message, name);
       });
+      for (const [from, entries] of byContact) {
+        await log.append(from, ...entries);
+      }
+      show(lines.join("\n"));
+    };
+    const onMessage = (message: ChatMessage) => {
+      arrived.push(message);
+      if (arrived.length === 1) enqueue(flushArrived);
+    };
     const offMessage = session.on("message", onMessage);
     const offError = session.on("error", (e) =>
       enqueue(() => {

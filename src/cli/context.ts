@@ -43,7 +43,7 @@ export interface AccountLog extends AsyncDisposable {
   ownName: string;
   /** A contact's name in logs: buddy alias, else roster name, else JID. */
   nameOf(bareJid: string, rosterName?: string): string;
-  append(contact: string, entry: LogEntry): Promise<void>;
+  append(contact: string, ...entries: LogEntry[]): Promise<void>;
 }
 
 const encoder = new TextEncoder();
@@ -165,8 +165,8 @@ export function createCliContext(globals: GlobalOptions): CliContext {
         nameOf(bare, rosterName) {
           return names.buddyAliases.get(bare) ?? rosterName ?? bare;
         },
-        append(contact, entry) {
-          return enabled ? log.append(contact, entry) : Promise.resolve();
+        append(contact, ...entries) {
+          return enabled ? log.append(contact, ...entries) : Promise.resolve();
         },
         [Symbol.asyncDispose]() {
           return log.close();

@@ -32,10 +32,11 @@ export interface ChatLogOptions {
 
 /** The logs of one account; close it to finish html files. */
 export interface ChatLog extends AsyncDisposable {
-  /** Appends one line to the conversation with `contact` (a bare JID). */
-  append(contact: string, entry: LogEntry): Promise<void>;
-  /** The file each conversation is being written to. */
-  fileOf(contact: string): string | undefined;
+  /**
+   * Appends lines to the conversation with `contact` (a bare JID), all in one
+   * write, so a burst of messages costs one system call.
+   */
+  append(contact: string, ...entries: LogEntry[]): Promise<void>;
   /** Writes html footers and closes every file. */
   close(): Promise<void>;
 }
@@ -101,19 +102,20 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
     return log;
   }
 
-  const known = new Map<string, string>();
   let closed = false;
 
   return {
-    async append(contact, entry) {
+    async append(contact, ...entries) {
       if (closed) {
         throw new StoreError(
           `Cannot log to "${contact}": the chat log is closed`,
         );
       }
       const log = await logFor(contact);
-      known.set(contact, log.path);
-      const line = encoder.encode(formatLogEntry(entry, style));
+      const now = new Date();
+      const line = encoder.encode(
+        entries.map((e) => formatLogEntry(e, style, now)).join(""),
+      );
       const done = log.tail.then(() => writeAll(log.file, line));
       log.tail = done.catch(() => {});
       try {
@@ -123,9 +125,6 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
           cause: err,
         });
       }
-    },
-    fileOf(contact) {
-      return known.get(contact);
     },
     async close() {
       closed = true;

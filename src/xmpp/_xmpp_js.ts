@@ -102,14 +102,14 @@ export interface Middleware {
 }
 
 /** Builds an XML element, as `@xmpp/xml` does. */
-export const xml = xmppXml as (
+export const xml = xmppXml as unknown as (
   name: string,
   attrs?: Record<string, string | undefined> | null,
   ...children: (Element | string | undefined | null | false)[]
 ) => Element;
 
 /** Parses and checks a JID; throws on an invalid one. */
-export const parseJid = jidJs as (text: string) => {
+export const parseJid = jidJs as unknown as (text: string) => {
   local: string;
   domain: string;
   resource: string;
@@ -121,7 +121,7 @@ export const parseJid = jidJs as (text: string) => {
 export function createEntity(
   options: { domain: string; service: string; timeout?: number },
 ): Entity {
-  return new XmppClient(options) as Entity;
+  return new XmppClient(options) as unknown as Entity;
 }
 
 /** The TCP stream transport class, to subclass with our own socket. */
@@ -133,7 +133,7 @@ export const EventEmitter = XmppEventEmitter as unknown as {
 };
 
 /** Sends `stanza` and runs `handler` on each nonza until it calls `done`. */
-export const procedure = xmppProcedure as <T>(
+export const procedure = xmppProcedure as unknown as <T>(
   entity: Entity,
   stanza: Element | null,
   handler: (element: Element, done: (value: T) => void) => unknown,
@@ -157,16 +157,25 @@ export function setupPlugins(
   resource: string | undefined,
   negotiate: (streamFeatures: StreamFeatures) => void,
 ): Plugins {
-  const middleware = middlewareJs({ entity });
+  // The published types describe the full Connection class; we hand over
+  // our narrow view of the same object, and narrow what comes back.
+  const e = entity as never;
+  const middleware = middlewareJs({ entity: e });
   const streamFeatures = streamFeaturesJs({ middleware });
-  const iqCaller = iqCallerJs({ middleware, entity });
-  const iqCallee = iqCalleeJs({ middleware, entity });
-  negotiate(streamFeatures);
+  const iqCaller = iqCallerJs({ middleware, entity: e });
+  const iqCallee = iqCalleeJs({ middleware, entity: e });
+  negotiate(streamFeatures as unknown as StreamFeatures);
   const streamManagement = streamManagementJs({
     streamFeatures,
-    entity,
+    entity: e,
     middleware,
-  });
+  } as never);
   resourceBindingJs({ iqCaller, streamFeatures }, resource);
-  return { middleware, streamFeatures, iqCaller, iqCallee, streamManagement };
+  return {
+    middleware: middleware as unknown as Middleware,
+    streamFeatures: streamFeatures as unknown as StreamFeatures,
+    iqCaller: iqCaller as unknown as IqCaller,
+    iqCallee: iqCallee as unknown as IqCallee,
+    streamManagement: streamManagement as unknown as StreamManagement,
+  };
 }

@@ -1,0 +1,1 @@
+// The baseline for `pidgin --help`: a Deno program that does nothing.

@@ -1,0 +1,423 @@
+/**
+ * `deno task bench`: speed and memory, each figure next to its baseline from
+ * the same run, against a private Prosody on loopback.
+ *
+ * 1. `pidgin send` vs `go-sendxmpp` (Debian package): wall time and peak
+ *    memory, with pidgin's time split into its steps.
+ * 2. `pidgin --help` vs an empty `deno run` script.
+ * 3. A flood of messages received by `pidgin chat` (logging, and with
+ *    --no-log) vs a bare `@xmpp/client` receiver: messages/s and CPU per message.
+ *
+ * BENCH_RUNS (default 15) and BENCH_FLOOD (default 10000) change the sizes.
+ * Requires: prosody, openssl, go-sendxmpp, /usr/bin/time (Debian: time).
+ */
+import { join } from "node:path";
+import { startProsody } from "../tests/_support/prosody.ts";
+
+const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 15);
+const FLOOD = Number(Deno.env.get("BENCH_FLOOD") ?? 10_000);
+const ROOT = new URL("..", import.meta.url).pathname;
+const MAIN = join(ROOT, "main.ts");
+const PERMS = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-sys",
+];
+const ALICE = { jid: "alice@localhost", password: "alice-secret-pw" };
+const BOB = { jid: "bob@localhost", password: "bob-secret-pw" };
+const decoder = new TextDecoder();
+
+for (const tool of ["go-sendxmpp", "/usr/bin/time"]) {
+  try {
+    await new Deno.Command(tool, {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+  } catch {
+    console.error(
+      `bench: "${tool}" is missing; install it with: apt-get install go-sendxmpp time`,
+    );
+    Deno.exit(3);
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? sorted[mid]!
+    : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function row(cells: (string | number)[], widths = [34, 14, 14, 10]): string {
+  return cells.map((c, i) =>
+    String(c).padStart(i === 0 ? 0 : widths[i]!).padEnd(
+      i === 0 ? widths[0]! : 0,
+    )
+  )
+    .join("");
+}
+
+interface Timed {
+  wall: number;
+  peakMb: number;
+  code: number;
+  stderr: string;
+}
+
+/** Runs a command under /usr/bin/time; wall is measured here, peak RSS by time(1). */
+async function timed(
+  args: string[],
+  env: Record<string, string>,
+  stdin?: string,
+): Promise<Timed> {
+  const out = await Deno.makeTempFile();
+  const start = performance.now();
+  const child = new Deno.Command("/usr/bin/time", {
+    args: ["-f", "%M", "-o", out, ...args],
+    env,
+    stdin: stdin === undefined ? "null" : "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const result = await child.output();
+  const wall = performance.now() - start;
+  const peakKb = Number(
+    (await Deno.readTextFile(out)).trim().split("\n").at(-1),
+  );
+  await Deno.remove(out);
+  return {
+    wall,
+    peakMb: peakKb / 1024,
+    code: result.code,
+    stderr: decoder.decode(result.stderr),
+  };
+}
+
+/** Reads /proc/<pid>/<file> through cat(1), so the bench needs no read access to /proc. */
+async function procFile(pid: number, file: string): Promise<string> {
+  const out = await new Deno.Command("cat", {
+    args: [`/proc/${pid}/${file}`],
+    stdout: "piped",
+  }).output();
+  return decoder.decode(out.stdout);
+}
+
+/** CPU time of every thread of `pid`, in seconds, from schedstat (nanoseconds). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const out = await new Deno.Command("sh", {
+    args: ["-c", `cat /proc/${pid}/task/*/schedstat`],
+    stdout: "piped",
+  }).output();
+  const lines = decoder.decode(out.stdout).trim().split("\n");
+  return lines.reduce((sum, line) => sum + Number(line.split(" ")[0]), 0) / 1e9;
+}
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await procFile(pid, "status");
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+await using prosody = await startProsody({ accounts: [ALICE, BOB] });
+const purple = join(prosody.dir, "purple");
+const pidginEnv = {
+  ...prosody.env,
+  XMPP_JID: ALICE.jid,
+  XMPP_PASSWORD: ALICE.password,
+  PURPLE_HOME: purple,
+  NO_COLOR: "1",
+  PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+  HOME: prosody.dir,
+};
+const goEnv = {
+  SSL_CERT_FILE: prosody.caFile,
+  HOME: prosody.dir,
+  PATH: pidginEnv.PATH,
+};
+const deno = Deno.execPath();
+const pidginSend = [
+  deno,
+  "run",
+  "--quiet",
+  ...PERMS,
+  MAIN,
+  "--timings",
+  "send",
+  BOB.jid,
+  "bench message",
+];
+const goSend = [
+  "go-sendxmpp",
+  "-u",
+  ALICE.jid,
+  "-p",
+  ALICE.password,
+  "-j",
+  `127.0.0.1:${prosody.port}`,
+  BOB.jid,
+];
+
+console.log(
+  `pidgin benchmarks: Prosody on 127.0.0.1:${prosody.port}, ${RUNS} runs each, medians\n`,
+);
+
+// 1. send
+await timed(pidginSend, pidginEnv);
+await timed(goSend, goEnv, "warm-up\n");
+const pidginRuns: Timed[] = [];
+const goRuns: Timed[] = [];
+for (let i = 0; i < RUNS; i++) {
+  pidginRuns.push(await timed(pidginSend, pidginEnv));
+  goRuns.push(await timed(goSend, goEnv, "bench message\n"));
+}
+const failed = [...pidginRuns, ...goRuns].find((r) => r.code !== 0);
+if (failed) {
+  console.error(`bench: a send failed: ${failed.stderr}`);
+  Deno.exit(1);
+}
+const pWall = median(pidginRuns.map((r) => r.wall));
+const gWall = median(goRuns.map((r) => r.wall));
+const pPeak = median(pidginRuns.map((r) => r.peakMb));
+const gPeak = median(goRuns.map((r) => r.peakMb));
+console.log("1. one-shot send (STARTTLS, SCRAM-SHA-256 where offered, acked)");
+console.log(row(["", "pidgin send", "go-sendxmpp", "ratio"]));
+console.log(
+  row([
+    "wall time (ms)",
+    pWall.toFixed(1),
+    gWall.toFixed(1),
+    (pWall / gWall).toFixed(2),
+  ]),
+);
+console.log(
+  row([
+    "peak memory (MB)",
+    pPeak.toFixed(1),
+    gPeak.toFixed(1),
+    (pPeak / gPeak).toFixed(2),
+  ]),
+);
+const steps = pidginRuns.map((r, i) => {
+  const t = JSON.parse(r.stderr.trim().split("\n").at(-1)!);
+  return {
+    "process start (runtime + CLI)": t.running,
+    "config + loading modules": t.started - t.running,
+    "TCP connect": t.connected - t.started,
+    "STARTTLS + TLS handshake": t.secured - t.connected,
+    "stream restart + SASL": t.authenticated - t.secured,
+    "bind + stream management": t.bound - t.authenticated,
+    "log + send until acked": t.acked - t.bound,
+    "stop + exit": pidginRuns[i]!.wall - t.acked,
+  } as Record<string, number>;
+});
+console.log("   pidgin send, step by step (ms):");
+for (const key of Object.keys(steps[0]!)) {
+  console.log(
+    row([`     ${key}`, median(steps.map((s) => s[key]!)).toFixed(1)]),
+  );
+}
+
+// 2. --help
+const help = [deno, "run", "--quiet", ...PERMS, MAIN, "--help"];
+const empty = [
+  deno,
+  "run",
+  "--quiet",
+  ...PERMS,
+  join(ROOT, "bench", "empty.ts"),
+];
+await timed(help, pidginEnv);
+await timed(empty, pidginEnv);
+const helpRuns: number[] = [];
+const emptyRuns: number[] = [];
+for (let i = 0; i < RUNS * 2; i++) {
+  helpRuns.push((await timed(help, pidginEnv)).wall);
+  emptyRuns.push((await timed(empty, pidginEnv)).wall);
+}
+const hWall = median(helpRuns);
+const eWall = median(emptyRuns);
+console.log("\n2. start-up");
+console.log(row(["", "pidgin --help", "empty script", "ratio"]));
+console.log(
+  row([
+    "wall time (ms)",
+    hWall.toFixed(1),
+    eWall.toFixed(1),
+    (hWall / eWall).toFixed(2),
+  ]),
+);
+
+// 3. flood
+const sender = new Deno.Command(deno, {
+  args: [
+    "run",
+    "--quiet",
+    ...PERMS,
+    join(ROOT, "bench", "flood_sender.ts"),
+    `xmpp://127.0.0.1:${prosody.port}`,
+    BOB.jid,
+    BOB.password,
+  ],
+  env: { DENO_CERT: prosody.caFile },
+  stdin: "piped",
+  stdout: "piped",
+  stderr: "inherit",
+}).spawn();
+const senderIn = sender.stdin.getWriter();
+const senderOut = sender.stdout.pipeThrough(new TextDecoderStream())
+  .getReader();
+async function senderSays(): Promise<void> {
+  let text = "";
+  while (!text.includes("ok\n")) {
+    const { value, done } = await senderOut.read();
+    if (done) throw new Error("the flood sender exited");
+    text += value;
+  }
+}
+async function tell(line: string): Promise<void> {
+  await senderIn.write(new TextEncoder().encode(`${line}\n`));
+  await senderSays();
+}
+await senderSays();
+
+interface FloodResult {
+  perSecond: number;
+  cpuPerMessageUs: number;
+  peakMb: number;
+}
+
+async function flood(
+  args: string[],
+  env: Record<string, string>,
+): Promise<FloodResult> {
+  const child = new Deno.Command(deno, {
+    args,
+    env,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let lines = 0;
+  const waitForLines = async (target: number) => {
+    while (lines < target) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`the receiver exited after ${lines} lines`);
+      for (const ch of value) if (ch === "\n") lines++;
+    }
+  };
+  await tell(`warmup ${ALICE.jid}`);
+  await waitForLines(1);
+  const cpu0 = await cpuSeconds(child.pid);
+  const t0 = performance.now();
+  await tell(`flood ${ALICE.jid} ${FLOOD}`);
+  await waitForLines(1 + FLOOD);
+  const elapsed = (performance.now() - t0) / 1000;
+  const cpu = (await cpuSeconds(child.pid)) - cpu0;
+  const peakMb = await peakRssMb(child.pid);
+  await child.stdin.close();
+  await reader.cancel();
+  await child.status;
+  return {
+    perSecond: FLOOD / elapsed,
+    cpuPerMessageUs: (cpu / FLOOD) * 1e6,
+    peakMb,
+  };
+}
+
+const chatArgs = [
+  "run",
+  "--quiet",
+  ...PERMS,
+  MAIN,
+  "--resource",
+  "flood",
+  "chat",
+  BOB.jid,
+];
+const bareArgs = [
+  "run",
+  "--quiet",
+  ...PERMS,
+  join(ROOT, "bench", "bare_receiver.ts"),
+  `xmpp://127.0.0.1:${prosody.port}`,
+  ALICE.jid,
+  ALICE.password,
+];
+const receivers = {
+  "pidgin chat (logging)": () => flood(chatArgs, pidginEnv),
+  "pidgin chat --no-log": () =>
+    flood([...chatArgs.slice(0, -2), "chat", "--no-log", BOB.jid], pidginEnv),
+  "bare @xmpp/client": () => flood(bareArgs, { DENO_CERT: prosody.caFile }),
+};
+const ROUNDS = 3;
+const results = new Map<string, FloodResult[]>();
+for (let round = 0; round < ROUNDS; round++) {
+  for (const [name, run] of Object.entries(receivers)) {
+    results.set(name, [...(results.get(name) ?? []), await run()]);
+  }
+}
+const summary = (name: string): FloodResult => {
+  const runs = results.get(name)!;
+  return {
+    perSecond: median(runs.map((r) => r.perSecond)),
+    cpuPerMessageUs: median(runs.map((r) => r.cpuPerMessageUs)),
+    peakMb: median(runs.map((r) => r.peakMb)),
+  };
+};
+const logged = summary("pidgin chat (logging)");
+const unlogged = summary("pidgin chat --no-log");
+const bare = summary("bare @xmpp/client");
+await senderIn.close();
+await senderOut.cancel();
+await sender.status;
+
+console.log(
+  `\n3. receiving a flood of ${FLOOD} messages (median of ${ROUNDS} rounds each)`,
+);
+console.log(row(["", "messages/s", "CPU/msg (µs)", "peak MB"]));
+for (
+  const [name, r] of [["pidgin chat (logging)", logged], [
+    "pidgin chat --no-log",
+    unlogged,
+  ], ["bare @xmpp/client", bare]] as const
+) {
+  console.log(
+    row([
+      name,
+      r.perSecond.toFixed(0),
+      r.cpuPerMessageUs.toFixed(1),
+      r.peakMb.toFixed(1),
+    ]),
+  );
+}
+console.log(
+  row([
+    "logging adds to CPU/msg",
+    "",
+    `${
+      (((logged.cpuPerMessageUs - unlogged.cpuPerMessageUs) /
+        unlogged.cpuPerMessageUs) * 100).toFixed(1)
+    } %`,
+  ]),
+);
+console.log(
+  row([
+    "pidgin chat vs bare, CPU/msg",
+    "",
+    (logged.cpuPerMessageUs / bare.cpuPerMessageUs).toFixed(2) + "x",
+  ]),
+);
+
+console.log(
+  "\ntargets: send no slower than go-sendxmpp (ratio <= 1.00); --help within 1.5x of an empty script;",
+);
+console.log("logging adds under 10 % to the receive cost");
