@@ -44,14 +44,17 @@ export interface ChatLog extends AsyncDisposable {
 interface OpenLog {
   path: string;
   file: Deno.FsFile;
-  /** Every write is chained so lines keep their order. */
-  tail: Promise<void>;
 }
 
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
+/**
+ * Appends synchronously: one write(2) to a local file takes about 1 µs where
+ * Deno's async write takes about 30 µs (a thread-pool round trip), and a
+ * synchronous write also keeps lines in call order without a queue.
+ */
+function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
   let offset = 0;
   while (offset < bytes.length) {
-    offset += await file.write(bytes.subarray(offset));
+    offset += file.writeSync(bytes.subarray(offset));
   }
 }
 
@@ -82,8 +85,8 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
         { contact, account: options.accountFull, opened },
         style,
       );
-      await writeAll(file, encoder.encode(header));
-      return { path, file, tail: Promise.resolve() };
+      writeAll(file, encoder.encode(header));
+      return { path, file };
     } catch (err) {
       throw new StoreError(`Cannot write the chat log "${path}"`, {
         cause: err,
@@ -97,39 +100,52 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
     if (!log) {
       log = open(contact, new Date());
       logs.set(contact, log);
+      log.then((ready) => opened.set(contact, ready), () => {});
       log.catch(() => logs.delete(contact));
     }
     return log;
   }
 
   let closed = false;
+  /** Logs whose file is open, for appends that need not wait. */
+  const opened = new Map<string, OpenLog>();
+
+  function write(log: OpenLog, entries: LogEntry[]): void {
+    const now = new Date();
+    const text = entries.map((e) => formatLogEntry(e, style, now)).join("");
+    try {
+      writeAll(log.file, encoder.encode(text));
+    } catch (err) {
+      throw new StoreError(`Cannot write the chat log "${log.path}"`, {
+        cause: err,
+      });
+    }
+  }
 
   return {
-    async append(contact, ...entries) {
+    append(contact, ...entries) {
       if (closed) {
-        throw new StoreError(
-          `Cannot log to "${contact}": the chat log is closed`,
+        return Promise.reject(
+          new StoreError(`Cannot log to "${contact}": the chat log is closed`),
         );
       }
-      const log = await logFor(contact);
-      const now = new Date();
-      const line = encoder.encode(
-        entries.map((e) => formatLogEntry(e, style, now)).join(""),
-      );
-      const done = log.tail.then(() => writeAll(log.file, line));
-      log.tail = done.catch(() => {});
-      try {
-        await done;
-      } catch (err) {
-        throw new StoreError(`Cannot write the chat log "${log.path}"`, {
-          cause: err,
-        });
+      const ready = opened.get(contact);
+      if (ready) {
+        // The common case: the file is open, so append without a turn of the event loop.
+        try {
+          write(ready, entries);
+          return Promise.resolve();
+        } catch (err) {
+          return Promise.reject(err);
+        }
       }
+      return logFor(contact).then((log) => write(log, entries));
     },
     async close() {
       closed = true;
       const open = [...logs.values()];
       logs.clear();
+      opened.clear();
       for (const pending of open) {
         let log: OpenLog;
         try {
@@ -137,9 +153,8 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
         } catch {
           continue;
         }
-        await log.tail;
         const footer = formatLogFooter(style);
-        if (footer) await writeAll(log.file, encoder.encode(footer));
+        if (footer) writeAll(log.file, encoder.encode(footer));
         log.file.close();
       }
     },
