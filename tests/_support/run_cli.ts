@@ -70,8 +70,12 @@ export interface CliProcess extends AsyncDisposable {
   closeStdin(): Promise<void>;
   /** Resolves once stdout contains `text`; rejects after `timeoutMs`. */
   waitForOutput(text: string, timeoutMs?: number): Promise<string>;
-  /** Waits for the exit and returns everything printed. */
+  /** Closes stdin, waits for the exit and returns everything printed. */
   finish(): Promise<CliResult>;
+  /** Waits for the exit without touching stdin. */
+  exited(): Promise<CliResult>;
+  /** Sends SIGINT, as Ctrl-C does. */
+  interrupt(): void;
 }
 
 /** Starts the CLI with piped stdin for an interactive exchange. */
@@ -127,8 +131,14 @@ export function spawnCli(args: string[], options: CliOptions = {}): CliProcess {
         check();
       });
     },
+    interrupt() {
+      child.kill("SIGINT");
+    },
     async finish() {
       await proc.closeStdin();
+      return proc.exited();
+    },
+    async exited() {
       const status = await child.status;
       await pumps;
       return { code: status.code, stdout, stderr };

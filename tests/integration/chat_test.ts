@@ -107,3 +107,32 @@ Deno.test("chat logs a message from a hostile resource under the contact's bare 
   const [log] = await readConversationLogs(purple, "bob@localhost");
   assert.match(log!.text, /bob@localhost: from a strange resource\n$/);
 });
+
+Deno.test("chat on Ctrl-C exits 130 after closing its html log properly", async () => {
+  await using prosody = await startProsody();
+  const purple = join(prosody.dir, "purple");
+  await using bob = await onlinePeer(prosody);
+  await using chat = spawnCli(["chat", "bob@localhost"], {
+    env: aliceEnv(prosody, purple, { PIDGIN_LOG_FORMAT: "html" }),
+  });
+  const first = nextMessages(bob, 1);
+  await chat.writeLine("before Ctrl-C");
+  const [message] = await first;
+  await bob.sendMessage(message!.from, "<b>bold?</b> & more");
+  await chat.waitForOutput("& more");
+  chat.interrupt();
+  const result = await chat.exited();
+  assert.equal(result.code, 130);
+  assert.equal(result.stderr, "pidgin: Interrupted\n");
+  const [log] = await readConversationLogs(purple, "bob@localhost");
+  const lines = log!.text.split("\n");
+  assert.match(
+    lines[1]!,
+    /^<span style="color: #16569E"><span style="font-size: smaller">\(\d\d:\d\d:\d\d [AP]M\)<\/span> <b>alice@localhost\/pidgin:<\/b><\/span> before Ctrl-C<br>$/,
+  );
+  assert.match(
+    lines[2]!,
+    /^<span style="color: #A82F2F"><span style="font-size: smaller">\(\d\d:\d\d:\d\d [AP]M\)<\/span> <b>bob@localhost:<\/b><\/span> &lt;b&gt;bold\?&lt;\/b&gt; &amp; more<br>$/,
+  );
+  assert.deepEqual(lines.slice(3), ["</p>", "</body>", "</html>", ""]);
+});

@@ -108,3 +108,14 @@ Deno.test("send over direct TLS (xmpps://) with SCRAM-SHA-1 and a non-ASCII pass
   assert.equal(message!.body, "grüße");
   assert.equal(message!.fromBare, "jürgen@sha1.localhost");
 });
+
+Deno.test("send waits for a ping round trip when the server has no stream management", async () => {
+  await using prosody = await startProsody({ withoutStreamManagement: true });
+  await using bob = await onlinePeer(prosody);
+  const received = nextMessages(bob, 1);
+  const result = await runCli(["send", "bob@localhost", "acked by ping"], {
+    env: aliceEnv(prosody, join(prosody.dir, "purple")),
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal((await received)[0]!.body, "acked by ping");
+});
