@@ -155,7 +155,9 @@ export const chatCommand: CommandSpec = {
     rl.on("line", (line: string) => {
       const text = line.replace(/\r$/, "");
       if (text.trim() === "/quit") return rl.close();
-      if (text.trim() === "") return interactive ? rl.prompt() : undefined;
+      // A fresh prompt at once: the user may type on while this line is sent.
+      if (interactive) rl.prompt();
+      if (text.trim() === "") return;
       enqueue(async () => {
         await log.append(contact, {
           direction: "out",
@@ -164,7 +166,6 @@ export const chatCommand: CommandSpec = {
           time: new Date(),
         });
         await session.sendMessage(contact, text);
-        if (interactive) rl.prompt();
       });
     });
     if (interactive) {
