@@ -30,7 +30,7 @@ export function parsePosixRule(rule: string): PosixRule | undefined {
   const west = Number(hours) * 60 + Number(minutes);
   return {
     std: unquote(match[1]!),
-    stdOffset: match[2]!.startsWith("-") ? west : -west,
+    stdOffset: match[2]!.startsWith("-") ? west : 0 - west, // 0 - 0 is +0, -0 is not
     dst: match[3] ? unquote(match[3]) : undefined,
   };
 }
