@@ -13,6 +13,7 @@ import {
   formatProgramHelp,
   GLOBAL_OPTIONS,
 } from "./help.ts";
+import { logCommand } from "./log.ts";
 import { rosterCommand } from "./roster.ts";
 import { sendCommand } from "./send.ts";
 
@@ -23,6 +24,7 @@ export const COMMANDS: CommandSpec[] = [
   sendCommand,
   chatCommand,
   rosterCommand,
+  logCommand,
 ];
 
 /** The version printed by `--version`. */

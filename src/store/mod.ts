@@ -25,3 +25,9 @@ export {
 } from "./paths.ts";
 export { type ProfileNames, readProfileNames } from "./profile_names.ts";
 export { loadZoneNames } from "./zone_names.ts";
+export {
+  type LoggedEntry,
+  parseHtmlLog,
+  parseTxtLog,
+  readRecentLog,
+} from "./log_reader.ts";

@@ -75,6 +75,21 @@ Deno.test("chat shows and logs incoming messages; control sequences are neutrali
   );
   assert.equal(body[0], "alice@localhost/pidgin: hello bob");
   assert.equal(body[1], `Bobby <B&B> Ü: ${hostile}`);
+
+  const shownLog = await runCli(["log", "bob@localhost"], {
+    env: aliceEnv(prosody, purple),
+  });
+  assert.equal(shownLog.code, 0, shownLog.stderr);
+  assert.deepEqual(
+    shownLog.stdout.split("\n").map((l) =>
+      l.replace(/^\(\d\d:\d\d:\d\d [AP]M\) /, "")
+    ),
+    [
+      "alice@localhost/pidgin: hello bob",
+      "Bobby <B&B> Ü: plain link end",
+      "",
+    ],
+  );
 });
 
 Deno.test("chat logs a message from a hostile resource under the contact's bare JID only", async () => {

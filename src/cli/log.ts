@@ -1,0 +1,59 @@
+import { UsageError } from "../errors.ts";
+import { sanitizeForTerminal } from "../text/sanitize.ts";
+import type { CommandSpec } from "./command.ts";
+
+/** `pidgin log <jid>`: the end of a conversation's Pidgin logs (ours or Pidgin's). */
+export const logCommand: CommandSpec = {
+  name: "log",
+  summary: "Show the last lines of a conversation from the Pidgin logs",
+  args: "<jid>",
+  examples: [
+    "pidgin log bob@example.com",
+    "pidgin log -n 100 bob@example.com",
+    "pidgin log --json bob@example.com",
+  ],
+  options: [
+    {
+      flags: "-n, --lines <count>",
+      description: "how many entries to show (default: 20)",
+    },
+    { flags: "--json", description: "print the entries as JSON" },
+  ],
+  async run([who], options, ctx) {
+    if (!who) throw new UsageError("Cannot show a log: expected <jid>");
+    const limit = options.lines === undefined ? 20 : Number(options.lines);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new UsageError(
+        `Invalid --lines "${options.lines}": expected a whole number above 0`,
+      );
+    }
+    const [{ toBareJid }, store, { requireSetting }] = await Promise.all([
+      import("../xmpp/mod.ts"),
+      import("../store/mod.ts"),
+      import("../config/mod.ts"),
+    ]);
+    const contact = toBareJid(who, "contact");
+    const config = await ctx.config();
+    const account = toBareJid(requireSetting(config, "XMPP_JID"), "XMPP_JID");
+    const purpleDir = store.resolvePurpleDir({
+      flag: ctx.globals.purpleDir,
+      purpleHome: config.PURPLE_HOME,
+      home: config.home,
+    });
+    const entries = await store.readRecentLog(
+      purpleDir,
+      account,
+      contact,
+      limit,
+    );
+    if (options.json) {
+      await ctx.out(JSON.stringify(entries, null, 2) + "\n");
+    } else if (entries.length === 0) {
+      await ctx.err(`No logs with ${contact} yet\n`);
+    } else {
+      await ctx.out(
+        entries.map((e) => sanitizeForTerminal(e.text)).join("\n") + "\n",
+      );
+    }
+  },
+};
