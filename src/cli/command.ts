@@ -9,6 +9,8 @@ export interface CommandSpec {
   args: string;
   examples: string[];
   options?: { flags: string; description: string }[];
+  /** For a group such as `ticket`: its own commands. */
+  subcommands?: CommandSpec[];
   run(
     args: string[],
     options: Record<string, unknown>,

@@ -90,27 +90,23 @@ export function formatProgramHelp(commands: CommandSpec[]): string {
   ].join("\n");
 }
 
-/** `pidgin <command> --help`. */
-export function formatCommandHelp(spec: CommandSpec): string {
+/** `pidgin <command> --help`; `parents` are the group names above it (`ticket`). */
+export function formatCommandHelp(spec: CommandSpec, parents: string[] = []): string {
+  const name = [...parents, spec.name].join(" ");
+  const options = spec.options?.length ? " [command options]" : "";
   return [
-    `Usage: pidgin [options] ${spec.name}${
-      spec.options?.length ? " [command options]" : ""
-    } ${spec.args}`
-      .trimEnd(),
+    `Usage: pidgin [options] ${name}${options} ${spec.args}`.trimEnd(),
     "",
     spec.summary,
-    ...(spec.options?.length
-      ? [
-        "",
-        "Command options:",
-        table(spec.options.map((o) => [o.flags, o.description])),
-      ]
+    ...(spec.subcommands
+      ? ["", "Commands:", table(spec.subcommands.map((c) => [`${c.name} ${c.args}`.trim(), c.summary]))]
       : []),
+    ...(spec.options?.length ? ["", "Command options:", table(spec.options.map((o) => [o.flags, o.description]))] : []),
     "",
     "Examples:",
     ...spec.examples.map((e) => `  $ ${e}`),
     "",
-    "Global options: see pidgin --help",
+    spec.subcommands ? `Run pidgin ${name} <command> --help for a command's options.` : "Global options: see pidgin --help",
     "",
   ].join("\n");
 }

@@ -15,6 +15,8 @@ export const EnvSchema = z.object({
   PIDGIN_LOG_FORMAT: z.enum(["txt", "html"]).optional(),
   API_BASE_URL: z.url().optional(),
   API_TOKEN: z.string().min(1).optional(),
+  API_TIMEOUT: z.coerce.number().positive().max(600).optional(),
+  TICKET_CONTEXT_LINES: z.coerce.number().int().min(0).max(500).optional(),
 });
 
 /** Validated environment. */
@@ -32,4 +34,6 @@ export const EXPECTED: Record<keyof Env, string> = {
   PIDGIN_LOG_FORMAT: '"txt" or "html"',
   API_BASE_URL: "an http:// or https:// URL",
   API_TOKEN: "the ticket backend's API token",
+  API_TIMEOUT: "seconds to wait for the ticket backend, above 0 (default 5)",
+  TICKET_CONTEXT_LINES: "a number of log lines from 0 to 500 (default 20)",
 };

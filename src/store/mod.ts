@@ -31,3 +31,4 @@ export {
   parseTxtLog,
   readRecentLog,
 } from "./log_reader.ts";
+export { type JsonDir, openJsonDir, readJsonFile, stateDir, writeJsonFile } from "./json_files.ts";

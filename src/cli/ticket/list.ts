@@ -1,0 +1,71 @@
+import { UsageError } from "../../errors.ts";
+import { sanitizeForTerminal } from "../../text/sanitize.ts";
+import type { CommandSpec } from "../command.ts";
+import { openTicketServices } from "./_services.ts";
+
+const STATUSES = ["open", "pending", "resolved", "closed"];
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
+}
+
+/** `pidgin ticket list`. */
+export const ticketListCommand: CommandSpec = {
+  name: "list",
+  summary: "List tickets, newest update first (all pages)",
+  args: "",
+  examples: [
+    "pidgin ticket list",
+    "pidgin ticket list --status open --contact bob@example.com",
+    "pidgin ticket list --offline",
+  ],
+  options: [
+    { flags: "--status <status>", description: "open, pending, resolved or closed" },
+    { flags: "--contact <jid>", description: "only this contact's tickets" },
+    { flags: "--offline", description: "from the local ticket index, without asking the backend" },
+    { flags: "--json", description: "print the tickets as JSON" },
+  ],
+  async run(_args, options, ctx) {
+    const status = options.status === undefined ? undefined : String(options.status);
+    if (status !== undefined && !STATUSES.includes(status)) {
+      throw new UsageError(`Invalid --status "${status}": expected ${STATUSES.join(", ")}`);
+    }
+    const { toBareJid } = await import("../../xmpp/mod.ts");
+    const contact = options.contact === undefined ? undefined : toBareJid(String(options.contact), "--contact");
+    const services = await openTicketServices(ctx);
+    let rows: { id: string; status: string; contact: string; subject: string; updatedAt: string }[];
+    if (options.offline) {
+      rows = await services.index.list({ contact, status });
+    } else {
+      await services.flush();
+      const items = [];
+      let cursor: string | undefined;
+      do {
+        const page = await services.client.listTickets({
+          status: status as "open" | undefined,
+          contact,
+          cursor,
+          limit: 100,
+        });
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      await services.index.remember(items);
+      rows = items;
+    }
+    if (options.json) {
+      await ctx.out(JSON.stringify(rows, null, 2) + "\n");
+      return;
+    }
+    if (rows.length === 0) {
+      await ctx.err("No tickets\n");
+      return;
+    }
+    const clean = sanitizeForTerminal;
+    await ctx.out(table([
+      ["ID", "STATUS", "CONTACT", "UPDATED", "SUBJECT"],
+      ...rows.map((t) => [clean(t.id), t.status, clean(t.contact), t.updatedAt.slice(0, 16).replace("T", " "), clean(t.subject)]),
+    ]));
+  },
+};

@@ -1,0 +1,33 @@
+import { UsageError } from "../../errors.ts";
+import { sanitizeForTerminal } from "../../text/sanitize.ts";
+import type { CommandSpec } from "../command.ts";
+import { openTicketServices } from "./_services.ts";
+
+/** `pidgin ticket show <id>`. */
+export const ticketShowCommand: CommandSpec = {
+  name: "show",
+  summary: "Show a ticket with its messages",
+  args: "<id>",
+  examples: ["pidgin ticket show T-1042", "pidgin ticket show --json T-1042"],
+  options: [{ flags: "--json", description: "print the ticket as JSON" }],
+  async run([id], options, ctx) {
+    if (!id) throw new UsageError("Cannot show a ticket: expected <id>");
+    const services = await openTicketServices(ctx);
+    const ticket = await services.client.getTicket(id);
+    await services.index.remember([ticket]);
+    if (options.json) {
+      await ctx.out(JSON.stringify(ticket, null, 2) + "\n");
+      return;
+    }
+    const c = sanitizeForTerminal;
+    const lines = [
+      `${c(ticket.id)}  ${ticket.status}  ${ticket.priority}  ${c(ticket.contact)}`,
+      c(ticket.subject),
+      "",
+      ...ticket.messages.map((m) =>
+        `${m.createdAt.slice(0, 16).replace("T", " ")} ${c(m.author.name)} (${m.author.kind}): ${c(m.body)}`
+      ),
+    ];
+    await ctx.out(lines.join("\n") + "\n");
+  },
+};

@@ -1,0 +1,18 @@
+/**
+ * The ticket backend: its contract (zod schemas of docs/ticket-api.yaml), a
+ * fetch-based client, the outbox that never loses a create or reply, and the
+ * ticket <-> chat index.
+ *
+ * @module
+ */
+export { TicketApiError, TicketClient, type TicketClientOptions } from "./client.ts";
+export {
+  backoffMs,
+  type Delivery,
+  type FlushReport,
+  Outbox,
+  type OutboxItem,
+  type OutboxStorage,
+} from "./outbox.ts";
+export * from "./schemas.ts";
+export { type IndexedTicket, TicketIndex, type TicketIndexStorage } from "./ticket_index.ts";
