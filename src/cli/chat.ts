@@ -44,6 +44,9 @@ export const chatCommand: CommandSpec = {
     const rosterNames = new Map(roster.map((item) => [item.jid, item.name]));
     const contactName = log.nameOf(contact, rosterNames.get(contact));
     await session.sendPresence();
+    const { startTicketBackground } = await import("./ticket/_background.ts");
+    const tickets = await startTicketBackground(ctx);
+    tickets?.report("available");
 
     const rl = readline.createInterface({
       input: process.stdin,
@@ -186,6 +189,8 @@ export const chatCommand: CommandSpec = {
     await queue;
     offMessage();
     offError();
+    tickets?.report("offline");
+    await tickets?.stop();
     if (failure) throw failure;
     if (interrupted) throw new InterruptedError("Interrupted");
   },

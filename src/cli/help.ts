@@ -91,7 +91,10 @@ export function formatProgramHelp(commands: CommandSpec[]): string {
 }
 
 /** `pidgin <command> --help`; `parents` are the group names above it (`ticket`). */
-export function formatCommandHelp(spec: CommandSpec, parents: string[] = []): string {
+export function formatCommandHelp(
+  spec: CommandSpec,
+  parents: string[] = [],
+): string {
   const name = [...parents, spec.name].join(" ");
   const options = spec.options?.length ? " [command options]" : "";
   return [
@@ -99,14 +102,30 @@ export function formatCommandHelp(spec: CommandSpec, parents: string[] = []): st
     "",
     spec.summary,
     ...(spec.subcommands
-      ? ["", "Commands:", table(spec.subcommands.map((c) => [`${c.name} ${c.args}`.trim(), c.summary]))]
+      ? [
+        "",
+        "Commands:",
+        table(
+          spec.subcommands.map((
+            c,
+          ) => [`${c.name} ${c.args}`.trim(), c.summary]),
+        ),
+      ]
       : []),
-    ...(spec.options?.length ? ["", "Command options:", table(spec.options.map((o) => [o.flags, o.description]))] : []),
+    ...(spec.options?.length
+      ? [
+        "",
+        "Command options:",
+        table(spec.options.map((o) => [o.flags, o.description])),
+      ]
+      : []),
     "",
     "Examples:",
     ...spec.examples.map((e) => `  $ ${e}`),
     "",
-    spec.subcommands ? `Run pidgin ${name} <command> --help for a command's options.` : "Global options: see pidgin --help",
+    spec.subcommands
+      ? `Run pidgin ${name} <command> --help for a command's options.`
+      : "Global options: see pidgin --help",
     "",
   ].join("\n");
 }

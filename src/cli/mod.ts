@@ -35,7 +35,9 @@ export const VERSION = "0.1.0";
 const HELP = new Set(["-h", "--help"]);
 
 /** The command a list of words names, descending into groups, with its path. */
-function findCommand(words: string[]): { spec: CommandSpec; path: string[] } | undefined {
+function findCommand(
+  words: string[],
+): { spec: CommandSpec; path: string[] } | undefined {
   let list = COMMANDS;
   let found: { spec: CommandSpec; path: string[] } | undefined;
   for (const word of words) {
@@ -50,39 +52,61 @@ function findCommand(words: string[]): { spec: CommandSpec; path: string[] } | u
 /** Help or version text when that is all `args` ask for, else `undefined`. */
 function quickAnswer(args: string[]): string | undefined {
   const [first, ...rest] = args;
-  if (first === undefined || HELP.has(first) || (first === "help" && rest.length === 0)) {
+  if (
+    first === undefined || HELP.has(first) ||
+    (first === "help" && rest.length === 0)
+  ) {
     return formatProgramHelp(COMMANDS);
   }
   if (first === "-V" || first === "--version") return `${VERSION}\n`;
-  const own = args.slice(0, args.includes("--") ? args.indexOf("--") : undefined);
+  const own = args.slice(
+    0,
+    args.includes("--") ? args.indexOf("--") : undefined,
+  );
   const words = first === "help" ? rest : own.filter((a) => !a.startsWith("-"));
   const found = findCommand(words);
   if (!found) return undefined;
   const asksHelp = first === "help" || own.some((a) => HELP.has(a)) ||
     (found.spec.subcommands !== undefined && found.path.length === own.length);
-  return asksHelp ? formatCommandHelp(found.spec, found.path.slice(0, -1)) : undefined;
+  return asksHelp
+    ? formatCommandHelp(found.spec, found.path.slice(0, -1))
+    : undefined;
 }
 
 async function parse(args: string[]): Promise<void> {
-  const { Command, CommanderError, Option } = await import("@commander-js/extra-typings");
+  const { Command, CommanderError, Option } = await import(
+    "@commander-js/extra-typings"
+  );
   const { createCliContext } = await import("./context.ts");
-  const program = new Command("pidgin").exitOverride().configureOutput({ outputError: () => {} });
+  const program = new Command("pidgin").exitOverride().configureOutput({
+    outputError: () => {},
+  });
   for (const spec of GLOBAL_OPTIONS) {
     if (/--(help|version)\b/.test(spec.flags)) continue;
     const option = new Option(spec.flags, spec.description);
     if (spec.choices) option.choices(spec.choices);
     program.addOption(option);
   }
-  type AnyCommand = { command(name: string): AnyCommand } & InstanceType<typeof Command>;
+  type AnyCommand =
+    & { command(name: string): AnyCommand }
+    & InstanceType<typeof Command>;
   const add = (parent: AnyCommand, spec: CommandSpec) => {
-    const command = parent.command(spec.name).exitOverride().configureOutput({ outputError: () => {} });
+    const command = parent.command(spec.name).exitOverride().configureOutput({
+      outputError: () => {},
+    });
     for (const sub of spec.subcommands ?? []) add(command as AnyCommand, sub);
     if (spec.subcommands) return;
     if (spec.args) command.arguments(spec.args);
-    for (const option of spec.options ?? []) command.option(option.flags, option.description);
+    for (const option of spec.options ?? []) {
+      command.option(option.flags, option.description);
+    }
     command.action(async (...params: unknown[]) => {
       const cmd = params.at(-1) as typeof command;
-      await spec.run(cmd.args.map(String), cmd.opts(), createCliContext(program.opts() as GlobalOptions));
+      await spec.run(
+        cmd.args.map(String),
+        cmd.opts(),
+        createCliContext(program.opts() as GlobalOptions),
+      );
     });
   };
   for (const spec of COMMANDS) add(program as AnyCommand, spec);

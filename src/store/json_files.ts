@@ -12,14 +12,23 @@ export function stateDir(purpleDir: string): string {
 }
 
 /** Writes `data` as JSON to `file` atomically, mode 0600, creating directories 0700. */
-export async function writeJsonFile(file: string, data: unknown): Promise<void> {
+export async function writeJsonFile(
+  file: string,
+  data: unknown,
+): Promise<void> {
   const dir = file.slice(0, file.lastIndexOf("/"));
   const tmp = `${file}.${crypto.randomUUID()}.tmp`;
   try {
     await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-    const handle = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+    const handle = await Deno.open(tmp, {
+      write: true,
+      createNew: true,
+      mode: 0o600,
+    });
     try {
-      await handle.write(new TextEncoder().encode(JSON.stringify(data, null, 2) + "\n"));
+      await handle.write(
+        new TextEncoder().encode(JSON.stringify(data, null, 2) + "\n"),
+      );
       await handle.sync();
     } finally {
       handle.close();
@@ -27,7 +36,10 @@ export async function writeJsonFile(file: string, data: unknown): Promise<void> 
     await Deno.rename(tmp, file);
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});
-    throw new StoreError(`Cannot write "${file}"`, { cause: err, hint: "Check that the profile directory is writable" });
+    throw new StoreError(`Cannot write "${file}"`, {
+      cause: err,
+      hint: "Check that the profile directory is writable",
+    });
   }
 }
 
@@ -71,7 +83,9 @@ export function openJsonDir(dir: string): JsonDir {
       const names: string[] = [];
       try {
         for await (const entry of Deno.readDir(dir)) {
-          if (entry.isFile && entry.name.endsWith(".json")) names.push(entry.name.slice(0, -5));
+          if (entry.isFile && entry.name.endsWith(".json")) {
+            names.push(entry.name.slice(0, -5));
+          }
         }
       } catch (err) {
         if (err instanceof Deno.errors.NotFound) return [];

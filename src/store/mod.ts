@@ -31,4 +31,10 @@ export {
   parseTxtLog,
   readRecentLog,
 } from "./log_reader.ts";
-export { type JsonDir, openJsonDir, readJsonFile, stateDir, writeJsonFile } from "./json_files.ts";
+export {
+  type JsonDir,
+  openJsonDir,
+  readJsonFile,
+  stateDir,
+  writeJsonFile,
+} from "./json_files.ts";

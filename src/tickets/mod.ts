@@ -5,7 +5,11 @@
  *
  * @module
  */
-export { TicketApiError, TicketClient, type TicketClientOptions } from "./client.ts";
+export {
+  TicketApiError,
+  TicketClient,
+  type TicketClientOptions,
+} from "./client.ts";
 export {
   backoffMs,
   type Delivery,
@@ -15,4 +19,8 @@ export {
   type OutboxStorage,
 } from "./outbox.ts";
 export * from "./schemas.ts";
-export { type IndexedTicket, TicketIndex, type TicketIndexStorage } from "./ticket_index.ts";
+export {
+  type IndexedTicket,
+  TicketIndex,
+  type TicketIndexStorage,
+} from "./ticket_index.ts";

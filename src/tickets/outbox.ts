@@ -27,7 +27,11 @@ const Common = {
 
 /** One queued request, as stored. */
 export const OutboxItemSchema = z.discriminatedUnion("kind", [
-  z.object({ ...Common, kind: z.literal("createTicket"), request: CreateTicketRequestSchema }),
+  z.object({
+    ...Common,
+    kind: z.literal("createTicket"),
+    request: CreateTicketRequestSchema,
+  }),
   z.object({
     ...Common,
     kind: z.literal("addMessage"),
@@ -64,7 +68,9 @@ export function backoffMs(attempts: number): number {
 }
 
 function newItemBase(now: Date) {
-  const id = `${now.getTime().toString().padStart(15, "0")}-${crypto.randomUUID()}`;
+  const id = `${
+    now.getTime().toString().padStart(15, "0")
+  }-${crypto.randomUUID()}`;
   return {
     id,
     idempotencyKey: crypto.randomUUID(),
@@ -85,8 +91,15 @@ export class Outbox {
   }
 
   /** Queues a ticket creation; stored before anything is sent. */
-  async queueCreate(request: z.infer<typeof CreateTicketRequestSchema>, now = new Date()): Promise<OutboxItem> {
-    const item: OutboxItem = { ...newItemBase(now), kind: "createTicket", request };
+  async queueCreate(
+    request: z.infer<typeof CreateTicketRequestSchema>,
+    now = new Date(),
+  ): Promise<OutboxItem> {
+    const item: OutboxItem = {
+      ...newItemBase(now),
+      kind: "createTicket",
+      request,
+    };
     await this.#storage.put(item.id, item);
     return item;
   }
@@ -97,7 +110,12 @@ export class Outbox {
     request: z.infer<typeof AddMessageRequestSchema>,
     now = new Date(),
   ): Promise<OutboxItem> {
-    const item: OutboxItem = { ...newItemBase(now), kind: "addMessage", ticketId, request };
+    const item: OutboxItem = {
+      ...newItemBase(now),
+      kind: "addMessage",
+      ticketId,
+      request,
+    };
     await this.#storage.put(item.id, item);
     return item;
   }
@@ -108,7 +126,9 @@ export class Outbox {
     for (const [name, data] of await this.#storage.list()) {
       const parsed = OutboxItemSchema.safeParse(data);
       if (!parsed.success) {
-        throw new SyntaxError(`Outbox record "${name}" is not a valid item`, { cause: parsed.error });
+        throw new SyntaxError(`Outbox record "${name}" is not a valid item`, {
+          cause: parsed.error,
+        });
       }
       items.push(parsed.data);
     }
@@ -127,19 +147,39 @@ export class Outbox {
    */
   async flush(
     client: TicketClient,
-    options: { force?: boolean; now?: Date; onDelivered?: (d: Delivery) => Promise<void>; only?: string[] } = {},
+    options: {
+      force?: boolean;
+      now?: Date;
+      onDelivered?: (d: Delivery) => Promise<void>;
+      only?: string[];
+    } = {},
   ): Promise<FlushReport> {
     const now = options.now ?? new Date();
     const report: FlushReport = { delivered: [], deferred: [], failed: [] };
     for (const item of await this.list()) {
       if (item.state !== "pending") continue;
       if (options.only && !options.only.includes(item.id)) continue;
-      if (!options.force && Date.parse(item.nextAttemptAt) > now.getTime()) continue;
+      if (!options.force && Date.parse(item.nextAttemptAt) > now.getTime()) {
+        continue;
+      }
       let delivery: Delivery;
       try {
         delivery = item.kind === "createTicket"
-          ? { item, ticket: await client.createTicket(item.request, item.idempotencyKey) }
-          : { item, message: await client.addMessage(item.ticketId, item.request, item.idempotencyKey) };
+          ? {
+            item,
+            ticket: await client.createTicket(
+              item.request,
+              item.idempotencyKey,
+            ),
+          }
+          : {
+            item,
+            message: await client.addMessage(
+              item.ticketId,
+              item.request,
+              item.idempotencyKey,
+            ),
+          };
       } catch (err) {
         if (!(err instanceof TicketApiError)) throw err;
         const attempts = item.attempts + 1;
@@ -148,11 +188,15 @@ export class Outbox {
             ...item,
             attempts,
             lastError: err.message,
-            nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)).toISOString(),
+            nextAttemptAt: new Date(now.getTime() + backoffMs(attempts))
+              .toISOString(),
           }
           : { ...item, attempts, lastError: err.message, state: "failed" };
         await this.#storage.put(item.id, updated);
-        (err.retryable ? report.deferred : report.failed).push({ item: updated, error: err });
+        (err.retryable ? report.deferred : report.failed).push({
+          item: updated,
+          error: err,
+        });
         continue;
       }
       await options.onDelivered?.(delivery);

@@ -7,10 +7,21 @@ import { z } from "zod";
 const JID = /^[^@/\s]+@[^@/\s]+$/;
 const FULL_JID = /^[^@/\s]+@[^@/\s]+(\/.+)?$/;
 
-export const JidSchema = z.string().regex(JID, "expected a bare JID, user@domain");
+export const JidSchema = z.string().regex(
+  JID,
+  "expected a bare JID, user@domain",
+);
 export const FullJidSchema = z.string().regex(FULL_JID, "expected a JID");
-export const TicketIdSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, "expected a ticket id");
-export const TicketStatusSchema = z.enum(["open", "pending", "resolved", "closed"]);
+export const TicketIdSchema = z.string().regex(
+  /^[A-Za-z0-9._-]{1,64}$/,
+  "expected a ticket id",
+);
+export const TicketStatusSchema = z.enum([
+  "open",
+  "pending",
+  "resolved",
+  "closed",
+]);
 export const PrioritySchema = z.enum(["low", "normal", "high", "urgent"]);
 const DateTime = z.iso.datetime({ offset: true });
 
@@ -83,7 +94,11 @@ export const AddMessageRequestSchema = z.object({
 
 export const SyncEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("message"), message: MessageSchema }),
-  z.object({ type: z.literal("status"), status: TicketStatusSchema, changedAt: DateTime }),
+  z.object({
+    type: z.literal("status"),
+    status: TicketStatusSchema,
+    changedAt: DateTime,
+  }),
 ]);
 
 export const SyncPageSchema = z.object({
@@ -104,7 +119,8 @@ export const ErrorSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    details: z.array(z.object({ field: z.string(), message: z.string() }))
+      .optional(),
   }),
 });
 

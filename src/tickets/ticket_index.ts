@@ -4,7 +4,12 @@
  * ticket's sync cursor. Storage is passed in (the profile store).
  */
 import { z } from "zod";
-import { JidSchema, type Ticket, TicketStatusSchema, type TicketSummary } from "./schemas.ts";
+import {
+  JidSchema,
+  type Ticket,
+  TicketStatusSchema,
+  type TicketSummary,
+} from "./schemas.ts";
 
 export const TicketIndexSchema = z.object({
   version: z.literal(1),
@@ -42,7 +47,11 @@ export class TicketIndex {
     const data = await this.#storage.read();
     if (data === undefined) return { version: 1, tickets: {} };
     const parsed = TicketIndexSchema.safeParse(data);
-    if (!parsed.success) throw new SyntaxError("The ticket index is not valid", { cause: parsed.error });
+    if (!parsed.success) {
+      throw new SyntaxError("The ticket index is not valid", {
+        cause: parsed.error,
+      });
+    }
     return parsed.data;
   }
 
@@ -64,7 +73,11 @@ export class TicketIndex {
   }
 
   /** Saves where sync continues for a ticket, and its latest status. */
-  async setCursor(id: string, cursor: string, status?: z.infer<typeof TicketStatusSchema>): Promise<void> {
+  async setCursor(
+    id: string,
+    cursor: string,
+    status?: z.infer<typeof TicketStatusSchema>,
+  ): Promise<void> {
     const data = await this.#load();
     const entry = data.tickets[id];
     if (!entry) return;
@@ -79,11 +92,16 @@ export class TicketIndex {
   }
 
   /** All known tickets, newest update first, optionally for one contact. */
-  async list(filter: { contact?: string; status?: string } = {}): Promise<IndexedTicket[]> {
+  async list(
+    filter: { contact?: string; status?: string } = {},
+  ): Promise<IndexedTicket[]> {
     const data = await this.#load();
     return Object.entries(data.tickets)
       .map(([id, t]) => ({ id, ...t }))
-      .filter((t) => (!filter.contact || t.contact === filter.contact) && (!filter.status || t.status === filter.status))
+      .filter((t) =>
+        (!filter.contact || t.contact === filter.contact) &&
+        (!filter.status || t.status === filter.status)
+      )
       .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 }

@@ -10,8 +10,8 @@ import {
   type CreateTicketRequest,
   CreateTicketRequestSchema,
   type Message,
-  PresenceReportSchema,
   type PresenceReport,
+  PresenceReportSchema,
   type SyncEvent,
   type Ticket,
   type TicketStatus,
@@ -52,8 +52,17 @@ export interface ContractServer extends AsyncDisposable {
 
 const PREFIX = "/api/v1/xmpp";
 
-function error(status: number, code: string, message: string, extra: Record<string, unknown> = {}, headers = {}) {
-  return Response.json({ error: { code, message, ...extra } }, { status, headers });
+function error(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers = {},
+) {
+  return Response.json({ error: { code, message, ...extra } }, {
+    status,
+    headers,
+  });
 }
 
 /** Starts the contract server on 127.0.0.1 with a random port and token. */
@@ -62,18 +71,22 @@ export function startContractServer(): ContractServer {
   const tickets = new Map<string, Ticket>();
   const events = new Map<string, SyncEvent[]>();
   const presence: PresenceReport[] = [];
-  const idempotent = new Map<string, { body: string; status: number; response: unknown }>();
+  const idempotent = new Map<
+    string,
+    { body: string; status: number; response: unknown }
+  >();
   const requests: SeenRequest[] = [];
   const failures: { failure: Failure; left: number; pathPart?: string }[] = [];
   const waiters: { pathPart: string; resolve: (r: SeenRequest) => void }[] = [];
   const hanging = new Set<() => void>();
-  let seq = 0;
   let messageSeq = 0;
 
   const now = () => new Date().toISOString();
 
   function takeFailure(path: string): Failure | undefined {
-    const entry = failures.find((f) => f.left > 0 && (!f.pathPart || path.includes(f.pathPart)));
+    const entry = failures.find((f) =>
+      f.left > 0 && (!f.pathPart || path.includes(f.pathPart))
+    );
     if (!entry) return undefined;
     entry.left--;
     return entry.failure;
@@ -119,7 +132,11 @@ export function startContractServer(): ContractServer {
     const path = url.pathname;
     const method = req.method;
     if (method === "POST" && path === `${PREFIX}/tickets`) {
-      return await mutate(req, CreateTicketRequestSchema, (body) => ({ status: 201, response: createTicket(body) }));
+      return await mutate(
+        req,
+        CreateTicketRequestSchema,
+        (body) => ({ status: 201, response: createTicket(body) }),
+      );
     }
     if (method === "GET" && path === `${PREFIX}/tickets`) {
       const status = url.searchParams.get("status");
@@ -127,17 +144,25 @@ export function startContractServer(): ContractServer {
       const limit = Number(url.searchParams.get("limit") ?? 25);
       const offset = Number(url.searchParams.get("cursor") ?? 0);
       const all = [...tickets.values()]
-        .filter((t) => (!status || t.status === status) && (!contact || t.contact === contact))
-        .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id));
+        .filter((t) =>
+          (!status || t.status === status) &&
+          (!contact || t.contact === contact)
+        )
+        .sort((a, b) =>
+          b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id)
+        );
       const items = all.slice(offset, offset + limit).map(summary);
       const next = offset + limit < all.length ? String(offset + limit) : null;
       return Response.json({ items, nextCursor: next });
     }
-    const match = /^\/api\/v1\/xmpp\/tickets\/([^/]+)(\/messages|\/sync)?$/.exec(path);
+    const match = /^\/api\/v1\/xmpp\/tickets\/([^/]+)(\/messages|\/sync)?$/
+      .exec(path);
     if (match) {
       const id = decodeURIComponent(match[1]!);
       const ticket = tickets.get(id);
-      if (!ticket) return error(404, "not_found", `Ticket ${id} does not exist`);
+      if (!ticket) {
+        return error(404, "not_found", `Ticket ${id} does not exist`);
+      }
       if (method === "GET" && !match[2]) return Response.json(ticket);
       if (method === "GET" && match[2] === "/sync") {
         const all = events.get(id)!;
@@ -176,18 +201,37 @@ export function startContractServer(): ContractServer {
 
   async function mutate<T>(
     req: Request,
-    schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } },
+    schema: {
+      safeParse(
+        data: unknown,
+      ): { success: true; data: T } | {
+        success: false;
+        error: { issues: { path: PropertyKey[]; message: string }[] };
+      };
+    },
     apply: (body: T) => { status: number; response: unknown },
   ): Promise<Response> {
     const key = req.headers.get("idempotency-key");
     if (!key || key.length < 8 || key.length > 128) {
-      return error(400, "bad_request", "Idempotency-Key header is required (8 to 128 characters)");
+      return error(
+        400,
+        "bad_request",
+        "Idempotency-Key header is required (8 to 128 characters)",
+      );
     }
     const text = await req.text();
     const previous = idempotent.get(key);
     if (previous) {
-      if (previous.body !== text) return error(409, "idempotency_conflict", "Key reused with a different body");
-      return previous.status === 204 ? new Response(null, { status: 204 }) : Response.json(previous.response, { status: previous.status });
+      if (previous.body !== text) {
+        return error(
+          409,
+          "idempotency_conflict",
+          "Key reused with a different body",
+        );
+      }
+      return previous.status === 204
+        ? new Response(null, { status: 204 })
+        : Response.json(previous.response, { status: previous.status });
     }
     let data: unknown;
     try {
@@ -198,61 +242,91 @@ export function startContractServer(): ContractServer {
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
       return error(422, "validation_failed", "The request has invalid fields", {
-        details: parsed.error.issues.map((i) => ({ field: i.path.join("."), message: i.message })),
+        details: parsed.error.issues.map((i) => ({
+          field: i.path.join("."),
+          message: i.message,
+        })),
       });
     }
     const result = apply(parsed.data);
     idempotent.set(key, { body: text, ...result });
-    return result.status === 204 ? new Response(null, { status: 204 }) : Response.json(result.response, { status: result.status });
+    return result.status === 204
+      ? new Response(null, { status: 204 })
+      : Response.json(result.response, { status: result.status });
   }
 
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, async (req) => {
-    const url = new URL(req.url);
-    const seen = { method: req.method, path: url.pathname + url.search, idempotencyKey: req.headers.get("idempotency-key") };
-    requests.push(seen);
-    for (const w of [...waiters]) {
-      if (seen.path.includes(w.pathPart)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(seen);
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (req) => {
+      const url = new URL(req.url);
+      const seen = {
+        method: req.method,
+        path: url.pathname + url.search,
+        idempotencyKey: req.headers.get("idempotency-key"),
+      };
+      requests.push(seen);
+      for (const w of [...waiters]) {
+        if (seen.path.includes(w.pathPart)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(seen);
+        }
       }
-    }
-    if (req.headers.get("authorization") !== `Bearer ${token}`) {
-      return error(401, "unauthorized", "Invalid bearer token");
-    }
-    const failure = takeFailure(url.pathname);
-    if (failure?.kind === "status") {
-      return error(failure.status, failure.status === 429 ? "rate_limited" : "internal", "Injected failure", {}, failure.retryAfter === undefined ? {} : { "retry-after": String(failure.retryAfter) });
-    }
-    if (failure?.kind === "hang") {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          hanging.delete(done);
-          resolve();
-        };
-        hanging.add(done); // released when the server stops
-      });
-      return error(503, "unavailable", "Gave up hanging");
-    }
-    const response = await route(req, url);
-    if (failure?.kind === "malformed") {
-      await response.body?.cancel();
-      return Response.json({ id: 42, unexpected: true }, { status: response.status === 204 ? 200 : response.status });
-    }
-    if (failure?.kind === "drop-after-commit") {
-      const text = await response.text();
-      const half = new TextEncoder().encode(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
-      return new Response(
-        new ReadableStream({
-          start(controller) {
-            controller.enqueue(half);
-            controller.error(new Error("connection dropped by the test"));
+      if (req.headers.get("authorization") !== `Bearer ${token}`) {
+        return error(401, "unauthorized", "Invalid bearer token");
+      }
+      const failure = takeFailure(url.pathname);
+      if (failure?.kind === "status") {
+        return error(
+          failure.status,
+          failure.status === 429 ? "rate_limited" : "internal",
+          "Injected failure",
+          {},
+          failure.retryAfter === undefined
+            ? {}
+            : { "retry-after": String(failure.retryAfter) },
+        );
+      }
+      if (failure?.kind === "hang") {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            hanging.delete(done);
+            resolve();
+          };
+          hanging.add(done); // released when the server stops
+        });
+        return error(503, "unavailable", "Gave up hanging");
+      }
+      const response = await route(req, url);
+      if (failure?.kind === "malformed") {
+        await response.body?.cancel();
+        return Response.json({ id: 42, unexpected: true }, {
+          status: response.status === 204 ? 200 : response.status,
+        });
+      }
+      if (failure?.kind === "drop-after-commit") {
+        const text = await response.text();
+        const half = new TextEncoder().encode(
+          text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+        );
+        return new Response(
+          new ReadableStream({
+            start(controller) {
+              controller.enqueue(half);
+              controller.close(); // shorter than content-length: the connection is cut
+            },
+          }),
+          {
+            status: response.status,
+            headers: {
+              "content-type": "application/json",
+              "content-length": String(text.length),
+            },
           },
-        }),
-        { status: response.status, headers: { "content-type": "application/json", "content-length": String(text.length) } },
-      );
-    }
-    return response;
-  });
+        );
+      }
+      return response;
+    },
+  );
 
   return {
     url: `http://127.0.0.1:${server.addr.port}`,

@@ -76,6 +76,8 @@ export interface CliProcess extends AsyncDisposable {
   exited(): Promise<CliResult>;
   /** Sends SIGINT, as Ctrl-C does. */
   interrupt(): void;
+  /** Kills the process at once (SIGKILL), as a crash or `kill -9` would. */
+  kill(): void;
 }
 
 /** Starts the CLI with piped stdin for an interactive exchange. */
@@ -133,6 +135,9 @@ export function spawnCli(args: string[], options: CliOptions = {}): CliProcess {
     },
     interrupt() {
       child.kill("SIGINT");
+    },
+    kill() {
+      child.kill("SIGKILL");
     },
     async finish() {
       await proc.closeStdin();

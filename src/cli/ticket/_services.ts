@@ -5,7 +5,13 @@
 import { join } from "node:path";
 import type { Config } from "../../config/mod.ts";
 import { UsageError } from "../../errors.ts";
-import type { Delivery, FlushReport, Outbox, TicketClient, TicketIndex } from "../../tickets/mod.ts";
+import type {
+  Delivery,
+  FlushReport,
+  Outbox,
+  TicketClient,
+  TicketIndex,
+} from "../../tickets/mod.ts";
 import type { CliContext } from "../context.ts";
 
 /** The ticket services of one run. */
@@ -22,13 +28,17 @@ export interface TicketServices {
 }
 
 /** Loads settings and opens the ticket services; `XMPP_JID`, `API_BASE_URL`, `API_TOKEN` are required. */
-export async function openTicketServices(ctx: CliContext): Promise<TicketServices> {
-  const [{ requireSetting }, store, tickets, { toBareJid }] = await Promise.all([
-    import("../../config/mod.ts"),
-    import("../../store/mod.ts"),
-    import("../../tickets/mod.ts"),
-    import("../../xmpp/mod.ts"),
-  ]);
+export async function openTicketServices(
+  ctx: CliContext,
+): Promise<TicketServices> {
+  const [{ requireSetting }, store, tickets, { toBareJid }] = await Promise.all(
+    [
+      import("../../config/mod.ts"),
+      import("../../store/mod.ts"),
+      import("../../tickets/mod.ts"),
+      import("../../xmpp/mod.ts"),
+    ],
+  );
   const config = await ctx.config();
   const baseUrl = requireSetting(config, "API_BASE_URL");
   const token = requireSetting(config, "API_TOKEN");
@@ -38,7 +48,9 @@ export async function openTicketServices(ctx: CliContext): Promise<TicketService
   } catch (err) {
     if (err instanceof UsageError) {
       const { ConfigError } = await import("../../errors.ts");
-      throw new ConfigError(err.message, { hint: "Fix XMPP_JID in the environment, in .env, or with --jid" });
+      throw new ConfigError(err.message, {
+        hint: "Fix XMPP_JID in the environment, in .env, or with --jid",
+      });
     }
     throw err;
   }

@@ -5,64 +5,111 @@ import type { CommandSpec } from "../command.ts";
 import { openTicketServices } from "./_services.ts";
 
 /** Reads the message from the arguments, else from piped stdin. */
-export async function messageFrom(words: string[], what: string): Promise<string> {
+export async function messageFrom(
+  words: string[],
+  what: string,
+): Promise<string> {
   let text: string;
   if (words.length > 0) text = words.join(" ");
   else if (Deno.stdin.isTerminal()) {
-    throw new UsageError(`Cannot ${what}: no text given`, { hint: "Pass the text as arguments or pipe it on stdin" });
+    throw new UsageError(`Cannot ${what}: no text given`, {
+      hint: "Pass the text as arguments or pipe it on stdin",
+    });
   } else text = (await readAllStdin()).replace(/\r?\n$/, "");
-  if (text.trim() === "") throw new UsageError(`Cannot ${what}: the text is empty`);
+  if (text.trim() === "") {
+    throw new UsageError(`Cannot ${what}: the text is empty`);
+  }
   return text;
 }
 
 /** `pidgin ticket create <jid> [message...]`. */
 export const ticketCreateCommand: CommandSpec = {
   name: "create",
-  summary: "Create a ticket for a contact, with the recent conversation as context",
+  summary:
+    "Create a ticket for a contact, with the recent conversation as context",
   args: "<jid> [message...]",
   examples: [
     'pidgin ticket create bob@example.com "Printer on floor 3 is jammed"',
     "echo 'VPN drops every hour' | pidgin ticket create --priority high bob@example.com",
   ],
   options: [
-    { flags: "--subject <text>", description: "ticket subject (default: the start of the message)" },
-    { flags: "--priority <level>", description: "low, normal (default), high or urgent" },
-    { flags: "--context <lines>", description: "log lines of the conversation to attach (TICKET_CONTEXT_LINES, default 20)" },
-    { flags: "--json", description: "print the ticket (or the queued item) as JSON" },
+    {
+      flags: "--subject <text>",
+      description: "ticket subject (default: the start of the message)",
+    },
+    {
+      flags: "--priority <level>",
+      description: "low, normal (default), high or urgent",
+    },
+    {
+      flags: "--context <lines>",
+      description:
+        "log lines of the conversation to attach (TICKET_CONTEXT_LINES, default 20)",
+    },
+    {
+      flags: "--json",
+      description: "print the ticket (or the queued item) as JSON",
+    },
   ],
   async run([who, ...words], options, ctx) {
     if (!who) throw new UsageError("Cannot create a ticket: expected <jid>");
     const body = await messageFrom(words, "create a ticket");
-    const priority = options.priority === undefined ? undefined : String(options.priority);
-    if (priority !== undefined && !["low", "normal", "high", "urgent"].includes(priority)) {
-      throw new UsageError(`Invalid --priority "${priority}": expected low, normal, high or urgent`);
+    const priority = options.priority === undefined
+      ? undefined
+      : String(options.priority);
+    if (
+      priority !== undefined &&
+      !["low", "normal", "high", "urgent"].includes(priority)
+    ) {
+      throw new UsageError(
+        `Invalid --priority "${priority}": expected low, normal, high or urgent`,
+      );
     }
-    const [{ toBareJid }, store] = await Promise.all([import("../../xmpp/mod.ts"), import("../../store/mod.ts")]);
+    const [{ toBareJid }, store] = await Promise.all([
+      import("../../xmpp/mod.ts"),
+      import("../../store/mod.ts"),
+    ]);
     const contact = toBareJid(who, "contact");
     const services = await openTicketServices(ctx);
     const lines = options.context !== undefined
       ? Number(options.context)
       : services.config.TICKET_CONTEXT_LINES ?? 20;
     if (!Number.isInteger(lines) || lines < 0 || lines > 500) {
-      throw new UsageError(`Invalid --context "${options.context}": expected a number of lines from 0 to 500`);
+      throw new UsageError(
+        `Invalid --context "${options.context}": expected a number of lines from 0 to 500`,
+      );
     }
-    const context = lines === 0
-      ? []
-      : (await store.readRecentLog(services.purpleDir, services.account, contact, lines)).map((e) => e.text);
-    const subject = typeof options.subject === "string" ? options.subject : body.split("\n")[0]!.slice(0, 120);
+    const context = lines === 0 ? [] : (await store.readRecentLog(
+      services.purpleDir,
+      services.account,
+      contact,
+      lines,
+    )).map((e) => e.text);
+    const subject = typeof options.subject === "string"
+      ? options.subject
+      : body.split("\n")[0]!.slice(0, 120);
     const item = await services.outbox.queueCreate({
       account: services.account,
       contact,
       subject,
       priority: priority as "low" | "normal" | "high" | "urgent" | undefined,
-      message: { from: services.account, to: contact, body, sentAt: new Date().toISOString() },
+      message: {
+        from: services.account,
+        to: contact,
+        body,
+        sentAt: new Date().toISOString(),
+      },
       context,
     });
     const report = await services.flush({ force: true, only: [item.id] });
     const delivered = report.delivered[0];
     if (delivered && "ticket" in delivered) {
       const ticket = delivered.ticket;
-      await ctx.out(options.json ? JSON.stringify({ status: "created", ticket }, null, 2) + "\n" : `${ticket.id}\n`);
+      await ctx.out(
+        options.json
+          ? JSON.stringify({ status: "created", ticket }, null, 2) + "\n"
+          : `${ticket.id}\n`,
+      );
       return;
     }
     const failed = report.failed[0];
@@ -72,7 +119,17 @@ export const ticketCreateCommand: CommandSpec = {
     }
     const deferred = report.deferred[0]!;
     if (options.json) {
-      await ctx.out(JSON.stringify({ status: "queued", outboxId: item.id, error: deferred.error.message }, null, 2) + "\n");
+      await ctx.out(
+        JSON.stringify(
+          {
+            status: "queued",
+            outboxId: item.id,
+            error: deferred.error.message,
+          },
+          null,
+          2,
+        ) + "\n",
+      );
     }
     await ctx.err(
       `pidgin: ${sanitizeForTerminal(deferred.error.message)}\n` +

@@ -14,13 +14,21 @@ export const ticketFlushCommand: CommandSpec = {
     const report = await services.flush({ force: true });
     const c = sanitizeForTerminal;
     for (const d of report.delivered) {
-      await ctx.out("ticket" in d ? `created ${c(d.ticket.id)}\n` : `replied ${c(d.item.ticketId)} ${c(d.message.id)}\n`);
+      await ctx.out(
+        "ticket" in d
+          ? `created ${c(d.ticket.id)}\n`
+          : `replied ${c(d.item.ticketId)} ${c(d.message.id)}\n`,
+      );
     }
-    for (const f of report.failed) await ctx.err(`failed ${f.item.id}: ${c(f.error.message)}\n`);
+    for (const f of report.failed) {
+      await ctx.err(`failed ${f.item.id}: ${c(f.error.message)}\n`);
+    }
     const left = report.deferred.length;
     if (left > 0) {
       throw new BackendError(
-        `Cannot flush the outbox: ${left} item(s) still wait; last error: ${report.deferred.at(-1)!.error.message}`,
+        `Cannot flush the outbox: ${left} item(s) still wait; last error: ${
+          report.deferred.at(-1)!.error.message
+        }`,
         { hint: "They stay queued; run pidgin ticket flush again later" },
       );
     }

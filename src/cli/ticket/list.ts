@@ -6,8 +6,12 @@ import { openTicketServices } from "./_services.ts";
 const STATUSES = ["open", "pending", "resolved", "closed"];
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n") + "\n";
+  const widths = rows[0]!.map((_, i) =>
+    Math.max(...rows.map((r) => r[i]!.length))
+  );
+  return rows.map((r) =>
+    r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()
+  ).join("\n") + "\n";
 }
 
 /** `pidgin ticket list`. */
@@ -21,20 +25,38 @@ export const ticketListCommand: CommandSpec = {
     "pidgin ticket list --offline",
   ],
   options: [
-    { flags: "--status <status>", description: "open, pending, resolved or closed" },
+    {
+      flags: "--status <status>",
+      description: "open, pending, resolved or closed",
+    },
     { flags: "--contact <jid>", description: "only this contact's tickets" },
-    { flags: "--offline", description: "from the local ticket index, without asking the backend" },
+    {
+      flags: "--offline",
+      description: "from the local ticket index, without asking the backend",
+    },
     { flags: "--json", description: "print the tickets as JSON" },
   ],
   async run(_args, options, ctx) {
-    const status = options.status === undefined ? undefined : String(options.status);
+    const status = options.status === undefined
+      ? undefined
+      : String(options.status);
     if (status !== undefined && !STATUSES.includes(status)) {
-      throw new UsageError(`Invalid --status "${status}": expected ${STATUSES.join(", ")}`);
+      throw new UsageError(
+        `Invalid --status "${status}": expected ${STATUSES.join(", ")}`,
+      );
     }
     const { toBareJid } = await import("../../xmpp/mod.ts");
-    const contact = options.contact === undefined ? undefined : toBareJid(String(options.contact), "--contact");
+    const contact = options.contact === undefined
+      ? undefined
+      : toBareJid(String(options.contact), "--contact");
     const services = await openTicketServices(ctx);
-    let rows: { id: string; status: string; contact: string; subject: string; updatedAt: string }[];
+    let rows: {
+      id: string;
+      status: string;
+      contact: string;
+      subject: string;
+      updatedAt: string;
+    }[];
     if (options.offline) {
       rows = await services.index.list({ contact, status });
     } else {
@@ -65,7 +87,15 @@ export const ticketListCommand: CommandSpec = {
     const clean = sanitizeForTerminal;
     await ctx.out(table([
       ["ID", "STATUS", "CONTACT", "UPDATED", "SUBJECT"],
-      ...rows.map((t) => [clean(t.id), t.status, clean(t.contact), t.updatedAt.slice(0, 16).replace("T", " "), clean(t.subject)]),
+      ...rows.map((
+        t,
+      ) => [
+        clean(t.id),
+        t.status,
+        clean(t.contact),
+        t.updatedAt.slice(0, 16).replace("T", " "),
+        clean(t.subject),
+      ]),
     ]));
   },
 };

@@ -11,7 +11,8 @@ import { ticketSyncCommand } from "./sync.ts";
 /** `pidgin ticket …`: the ticket backend (docs/ticket-api.yaml). */
 export const ticketCommand: CommandSpec = {
   name: "ticket",
-  summary: "Tickets in the team's backend: create, list, show, reply, sync, outbox, flush",
+  summary:
+    "Tickets in the team's backend: create, list, show, reply, sync, outbox, flush",
   args: "<command>",
   examples: [
     'pidgin ticket create bob@example.com "Printer jammed"',
@@ -28,6 +29,10 @@ export const ticketCommand: CommandSpec = {
     ticketFlushCommand,
   ],
   run() {
-    return Promise.reject(new UsageError("Missing ticket command", { hint: "Run pidgin ticket --help" }));
+    return Promise.reject(
+      new UsageError("Missing ticket command", {
+        hint: "Run pidgin ticket --help",
+      }),
+    );
   },
 };

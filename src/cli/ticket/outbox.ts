@@ -7,10 +7,17 @@ export const ticketOutboxCommand: CommandSpec = {
   name: "outbox",
   summary: "Show creates and replies waiting to reach the backend",
   args: "",
-  examples: ["pidgin ticket outbox", "pidgin ticket outbox --json", "pidgin ticket outbox --discard <id>"],
+  examples: [
+    "pidgin ticket outbox",
+    "pidgin ticket outbox --json",
+    "pidgin ticket outbox --discard <id>",
+  ],
   options: [
     { flags: "--json", description: "print the items as JSON" },
-    { flags: "--discard <id>", description: "drop one item (for one the backend refuses)" },
+    {
+      flags: "--discard <id>",
+      description: "drop one item (for one the backend refuses)",
+    },
   ],
   async run(_args, options, ctx) {
     const services = await openTicketServices(ctx);
@@ -31,12 +38,18 @@ export const ticketOutboxCommand: CommandSpec = {
     await ctx.out(
       items.map((item) => {
         const what = item.kind === "createTicket"
-          ? `create ticket for ${c(item.request.contact)}: ${c(item.request.subject ?? item.request.message.body)}`
+          ? `create ticket for ${c(item.request.contact)}: ${
+            c(item.request.subject ?? item.request.message.body)
+          }`
           : `reply to ${c(item.ticketId)}: ${c(item.request.body)}`;
         const state = item.state === "failed"
           ? "failed, not retried"
-          : `${item.attempts} attempt(s), next ${item.nextAttemptAt.slice(0, 19).replace("T", " ")} UTC`;
-        return `${item.id}  ${what}\n    ${state}${item.lastError ? `; last error: ${c(item.lastError)}` : ""}`;
+          : `${item.attempts} attempt(s), next ${
+            item.nextAttemptAt.slice(0, 19).replace("T", " ")
+          } UTC`;
+        return `${item.id}  ${what}\n    ${state}${
+          item.lastError ? `; last error: ${c(item.lastError)}` : ""
+        }`;
       }).join("\n") + "\n",
     );
   },

@@ -7,10 +7,17 @@ import { messageFrom } from "./create.ts";
 /** `pidgin ticket reply <id> [message...]`. */
 export const ticketReplyCommand: CommandSpec = {
   name: "reply",
-  summary: "Add a message to a ticket (queued in the outbox while the backend is unreachable)",
+  summary:
+    "Add a message to a ticket (queued in the outbox while the backend is unreachable)",
   args: "<id> [message...]",
-  examples: ['pidgin ticket reply T-1042 "Fixed, please try again"', "cat notes.txt | pidgin ticket reply T-1042"],
-  options: [{ flags: "--json", description: "print the added message as JSON" }],
+  examples: [
+    'pidgin ticket reply T-1042 "Fixed, please try again"',
+    "cat notes.txt | pidgin ticket reply T-1042",
+  ],
+  options: [{
+    flags: "--json",
+    description: "print the added message as JSON",
+  }],
   async run([id, ...words], options, ctx) {
     if (!id) throw new UsageError("Cannot reply: expected a ticket <id>");
     const body = await messageFrom(words, "reply");
@@ -18,14 +25,22 @@ export const ticketReplyCommand: CommandSpec = {
     const { readProfileNames } = await import("../../store/mod.ts");
     const names = await readProfileNames(services.purpleDir, services.account);
     const item = await services.outbox.queueMessage(id, {
-      author: { kind: "agent", jid: services.account, name: names.accountAlias ?? services.account },
+      author: {
+        kind: "agent",
+        jid: services.account,
+        name: names.accountAlias ?? services.account,
+      },
       body,
       sentAt: new Date().toISOString(),
     });
     const report = await services.flush({ force: true, only: [item.id] });
     const delivered = report.delivered[0];
     if (delivered && "message" in delivered) {
-      await ctx.out(options.json ? JSON.stringify(delivered.message, null, 2) + "\n" : `${delivered.message.id}\n`);
+      await ctx.out(
+        options.json
+          ? JSON.stringify(delivered.message, null, 2) + "\n"
+          : `${delivered.message.id}\n`,
+      );
       return;
     }
     const failed = report.failed[0];

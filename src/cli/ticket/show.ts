@@ -21,11 +21,15 @@ export const ticketShowCommand: CommandSpec = {
     }
     const c = sanitizeForTerminal;
     const lines = [
-      `${c(ticket.id)}  ${ticket.status}  ${ticket.priority}  ${c(ticket.contact)}`,
+      `${c(ticket.id)}  ${ticket.status}  ${ticket.priority}  ${
+        c(ticket.contact)
+      }`,
       c(ticket.subject),
       "",
       ...ticket.messages.map((m) =>
-        `${m.createdAt.slice(0, 16).replace("T", " ")} ${c(m.author.name)} (${m.author.kind}): ${c(m.body)}`
+        `${m.createdAt.slice(0, 16).replace("T", " ")} ${
+          c(m.author.name)
+        } (${m.author.kind}): ${c(m.body)}`
       ),
     ];
     await ctx.out(lines.join("\n") + "\n");

@@ -8,7 +8,9 @@ function describe(id: string, event: SyncEvent): string {
   const c = sanitizeForTerminal;
   if (event.type === "status") return `${c(id)} status ${event.status}`;
   const m = event.message;
-  return `${c(id)} ${m.createdAt.slice(0, 16).replace("T", " ")} ${c(m.author.name)} (${m.author.kind}): ${c(m.body)}`;
+  return `${c(id)} ${m.createdAt.slice(0, 16).replace("T", " ")} ${
+    c(m.author.name)
+  } (${m.author.kind}): ${c(m.body)}`;
 }
 
 /**
@@ -18,7 +20,8 @@ function describe(id: string, event: SyncEvent): string {
  */
 export const ticketSyncCommand: CommandSpec = {
   name: "sync",
-  summary: "Print what changed on tickets since the last sync; --relay sends agent replies to the contact",
+  summary:
+    "Print what changed on tickets since the last sync; --relay sends agent replies to the contact",
   args: "[id]",
   examples: [
     "pidgin ticket sync T-1042",
@@ -26,21 +29,35 @@ export const ticketSyncCommand: CommandSpec = {
   ],
   options: [
     { flags: "--follow", description: "keep syncing until Ctrl-C" },
-    { flags: "--interval <seconds>", description: "pause between syncs with --follow (default 5)" },
-    { flags: "--relay", description: "send agents' messages to the ticket's contact over XMPP" },
+    {
+      flags: "--interval <seconds>",
+      description: "pause between syncs with --follow (default 5)",
+    },
+    {
+      flags: "--relay",
+      description: "send agents' messages to the ticket's contact over XMPP",
+    },
   ],
   async run([id], options, ctx) {
-    const interval = options.interval === undefined ? 5 : Number(options.interval);
+    const interval = options.interval === undefined
+      ? 5
+      : Number(options.interval);
     if (!Number.isFinite(interval) || interval <= 0) {
-      throw new UsageError(`Invalid --interval "${options.interval}": expected a number of seconds`);
+      throw new UsageError(
+        `Invalid --interval "${options.interval}": expected a number of seconds`,
+      );
     }
     const services = await openTicketServices(ctx);
     await services.flush();
     const ids = id
       ? [id]
-      : (await services.index.list()).filter((t) => t.status !== "closed").map((t) => t.id);
+      : (await services.index.list()).filter((t) => t.status !== "closed").map((
+        t,
+      ) => t.id);
     if (ids.length === 0) {
-      await ctx.err("No tickets to sync; pass an id, or run pidgin ticket list first\n");
+      await ctx.err(
+        "No tickets to sync; pass an id, or run pidgin ticket list first\n",
+      );
       return;
     }
     await using relay = options.relay ? await openRelay(ctx) : undefined;
@@ -56,18 +73,30 @@ export const ticketSyncCommand: CommandSpec = {
       while (!interrupted) {
         for (const ticketId of ids) {
           let entry = await services.index.get(ticketId);
-          const page = await services.client.syncTicket(ticketId, entry?.cursor);
+          const page = await services.client.syncTicket(
+            ticketId,
+            entry?.cursor,
+          );
           if (!entry) {
-            await services.index.remember([await services.client.getTicket(ticketId)]);
+            await services.index.remember([
+              await services.client.getTicket(ticketId),
+            ]);
             entry = await services.index.get(ticketId);
           }
           for (const event of page.events) {
             await ctx.out(describe(ticketId, event) + "\n");
-            if (relay && event.type === "message" && event.message.author.kind === "agent" && entry) {
+            if (
+              relay && event.type === "message" &&
+              event.message.author.kind === "agent" && entry
+            ) {
               await relay.send(entry.contact, event.message.body);
             }
           }
-          await services.index.setCursor(ticketId, page.nextCursor, page.status);
+          await services.index.setCursor(
+            ticketId,
+            page.nextCursor,
+            page.status,
+          );
         }
         if (!options.follow) break;
         await new Promise<void>((resolve) => {
@@ -90,7 +119,12 @@ async function openRelay(ctx: Parameters<CommandSpec["run"]>[2]) {
   const log = await ctx.openLog(session);
   return {
     async send(contact: string, body: string) {
-      await log.append(contact, { direction: "out", name: log.ownName, body, time: new Date() });
+      await log.append(contact, {
+        direction: "out",
+        name: log.ownName,
+        body,
+        time: new Date(),
+      });
       await session.sendMessage(contact, body);
     },
     async [Symbol.asyncDispose]() {

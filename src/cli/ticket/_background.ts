@@ -1,0 +1,66 @@
+/**
+ * What a long-running command does for the ticket backend on the side:
+ * report the account's presence, and send due outbox items now and every
+ * 30 s. Failures are printed once and never hold up chatting.
+ */
+import { sanitizeForTerminal } from "../../text/sanitize.ts";
+import type { CliContext } from "../context.ts";
+import { openTicketServices } from "./_services.ts";
+
+/** Presence states the backend knows. */
+export type ReportedShow = "available" | "away" | "xa" | "dnd" | "offline";
+
+/** Running background work; `stop()` reports nothing itself, it waits for what is under way. */
+export interface TicketBackground {
+  report(show: ReportedShow, status?: string): void;
+  stop(): Promise<void>;
+}
+
+const FLUSH_EVERY_MS = 30_000;
+
+/** Starts it when API_BASE_URL and API_TOKEN are set; otherwise returns `undefined`. */
+export async function startTicketBackground(
+  ctx: CliContext,
+): Promise<TicketBackground | undefined> {
+  const config = await ctx.config();
+  if (!config.API_BASE_URL || !config.API_TOKEN) return undefined;
+  const services = await openTicketServices(ctx);
+  const pending = new Set<Promise<unknown>>();
+  const warned = new Set<string>();
+  const warnOnce = (what: string, err: unknown) => {
+    if (warned.has(what)) return;
+    warned.add(what);
+    const reason = err instanceof Error ? err.message : String(err);
+    ctx.err(`pidgin: Cannot ${what}: ${sanitizeForTerminal(reason)}\n`).catch(
+      () => {},
+    );
+  };
+  const track = (p: Promise<unknown>, what: string) => {
+    const guarded = p.catch((err) => warnOnce(what, err));
+    pending.add(guarded);
+    guarded.finally(() => pending.delete(guarded));
+  };
+  const flush = () => track(services.flush(), "send the ticket outbox");
+  flush();
+  const timer = setInterval(flush, FLUSH_EVERY_MS);
+  return {
+    report(show, status) {
+      track(
+        services.client.reportPresence(
+          {
+            account: services.account,
+            show,
+            status,
+            at: new Date().toISOString(),
+          },
+          crypto.randomUUID(),
+        ),
+        "report presence to the ticket backend",
+      );
+    },
+    async stop() {
+      clearInterval(timer);
+      while (pending.size > 0) await Promise.all(pending);
+    },
+  };
+}
