@@ -350,3 +350,29 @@ Deno.test("ticket outbox: a lost answer or a kill at any moment still creates th
   });
   await Deno.remove(purple, { recursive: true });
 });
+
+Deno.test("ticket sync --follow prints new events as they come, until Ctrl-C", async () => {
+  await using server = startContractServer();
+  const purple = await profile();
+  const e = env(server, purple);
+  const id = (await runCli(["ticket", "create", "bob@localhost", "follow me"], {
+    env: e,
+  })).stdout.trim();
+  await using follow = spawnCli([
+    "ticket",
+    "sync",
+    "--follow",
+    "--interval",
+    "0.1",
+    id,
+  ], { env: e });
+  server.agentReply(id, "first update");
+  await follow.waitForOutput("first update");
+  server.agentReply(id, "second update", "resolved");
+  await follow.waitForOutput(`${id} status resolved`);
+  follow.interrupt();
+  const result = await follow.exited();
+  assert.equal(result.code, 130);
+  assert.equal(result.stdout.match(/first update/g)?.length, 1);
+  await Deno.remove(purple, { recursive: true });
+});
