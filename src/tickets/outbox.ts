@@ -67,10 +67,12 @@ export function backoffMs(attempts: number): number {
   return Math.min(10 * 60_000, 1000 * 2 ** Math.max(1, attempts));
 }
 
-function newItemBase(now: Date) {
-  const id = `${
-    now.getTime().toString().padStart(15, "0")
-  }-${crypto.randomUUID()}`;
+/** Record names sort in queue order: time, then a per-outbox sequence for the same millisecond. */
+function newItemBase(now: Date, seq: number) {
+  const time = now.getTime().toString().padStart(15, "0");
+  const id = `${time}-${String(seq).padStart(6, "0")}-${
+    crypto.randomUUID().slice(0, 8)
+  }`;
   return {
     id,
     idempotencyKey: crypto.randomUUID(),
@@ -85,6 +87,7 @@ function newItemBase(now: Date) {
 /** The outbox over a storage. */
 export class Outbox {
   #storage: OutboxStorage;
+  #seq = 0;
 
   constructor(storage: OutboxStorage) {
     this.#storage = storage;
@@ -96,7 +99,7 @@ export class Outbox {
     now = new Date(),
   ): Promise<OutboxItem> {
     const item: OutboxItem = {
-      ...newItemBase(now),
+      ...newItemBase(now, this.#seq++),
       kind: "createTicket",
       request,
     };
@@ -111,7 +114,7 @@ export class Outbox {
     now = new Date(),
   ): Promise<OutboxItem> {
     const item: OutboxItem = {
-      ...newItemBase(now),
+      ...newItemBase(now, this.#seq++),
       kind: "addMessage",
       ticketId,
       request,
