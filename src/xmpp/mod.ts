@@ -12,6 +12,8 @@ export {
 } from "./session.ts";
 export type {
   ChatMessage,
+  ChatState,
+  ChatStateEvent,
   ConnectionStatus,
   Presence,
   PresenceShow,

@@ -18,8 +18,18 @@ import {
   xml,
 } from "./_xmpp_js.ts";
 import { toAppError } from "./errors.ts";
-import { toChatMessage, toPresence, toRosterItem } from "./stanzas.ts";
+import { createInbound } from "./_inbound.ts";
+import {
+  fetchRoster,
+  type Link,
+  sendChatState,
+  sendPresence,
+  sendSubscription,
+  setRosterItem,
+} from "./_requests.ts";
+import { toRosterItem } from "./stanzas.ts";
 import type {
+  ChatState,
   Presence,
   PresenceShow,
   RosterItem,
@@ -73,6 +83,10 @@ export interface Session extends AsyncDisposable {
     jid: string,
     options?: { name?: string; groups?: string[] },
   ): Promise<void>;
+  /** Removes a contact from the roster (and any subscription). */
+  removeContact(jid: string): Promise<void>;
+  /** Tells a contact we are typing, paused … (XEP-0085); no acknowledgement is awaited. */
+  sendChatState(to: string, state: ChatState): Promise<void>;
   /** Asks to see a contact's presence. */
   requestSubscription(jid: string): Promise<void>;
   /** Answers a contact's subscription request. */
@@ -148,48 +162,13 @@ export function createSession(options: SessionOptions): Session {
   ];
   const timeoutMs = options.timeoutMs ?? 15_000;
   const events = new Emitter<SessionEvents>();
-  const presences = new Map<string, Map<string, Presence>>();
+  const inbound = createInbound(events);
   const timings: SessionTimings = {};
   let entity: Entity | undefined;
   let plugins: Plugins | undefined;
   let service = options.server ?? domain;
   let smEnabled = false;
   let stopping = false;
-
-  function onStanza(stanza: Element): void {
-    if (stanza.is("message")) {
-      const message = toChatMessage(stanza);
-      if (message) return events.emit("message", message);
-      if (stanza.attrs.type === "error") {
-        const error = stanza.getChild("error");
-        const condition = error?.getChildElements().find((c: Element) =>
-          c.name !== "text"
-        );
-        events.emit("error", {
-          from: stanza.attrs.from,
-          condition: condition?.name ?? "undefined-condition",
-          text: error?.getChildText("text") ?? undefined,
-        });
-      }
-    } else if (stanza.is("presence")) {
-      const type = stanza.attrs.type;
-      if (
-        ["subscribe", "subscribed", "unsubscribe", "unsubscribed"].includes(
-          type,
-        )
-      ) {
-        events.emit("subscription", { from: String(stanza.attrs.from), type });
-        return;
-      }
-      const presence = toPresence(stanza);
-      if (!presence) return;
-      let resources = presences.get(presence.fromBare);
-      if (!resources) presences.set(presence.fromBare, resources = new Map());
-      if (presence.show === "unavailable") resources.delete(presence.from);
-      else resources.set(presence.from, presence);
-      events.emit("presence", presence);
-    }
-  }
 
   async function connectOnce(candidate: string): Promise<void> {
     service = candidate;
@@ -245,7 +224,7 @@ export function createSession(options: SessionOptions): Session {
       );
     });
     e.on("connect", (() => (timings.connected ??= since())) as never);
-    e.on("stanza", onStanza as never);
+    e.on("stanza", inbound.onStanza as never);
     e.on(
       "offline",
       (() => {
@@ -299,6 +278,16 @@ export function createSession(options: SessionOptions): Session {
       });
     }
     return { entity, plugins };
+  }
+
+  /** Runs a request on the live connection; failures become `AppError`s. */
+  async function request<T>(run: (link: Link) => Promise<T>): Promise<T> {
+    const { entity: e, plugins: p } = requireOnline();
+    try {
+      return await run({ entity: e, plugins: p, timeoutMs });
+    } catch (err) {
+      throw toAppError(err, { jid: bareJid, service });
+    }
   }
 
   async function teardown(): Promise<void> {
@@ -398,70 +387,39 @@ export function createSession(options: SessionOptions): Session {
       }
       return { id, sentAt };
     },
-    async getRoster() {
-      const { plugins: p } = requireOnline();
-      try {
-        const query = await p.iqCaller.get(
-          xml("query", { xmlns: NS_ROSTER }),
-          undefined,
-          timeoutMs,
-        );
-        return (query?.getChildren("item") ?? [])
-          .map((item: Element) => toRosterItem(item))
-          .filter((item: RosterItem | undefined): item is RosterItem =>
-            item !== undefined
-          );
-      } catch (err) {
-        throw toAppError(err, { jid: bareJid, service });
-      }
+    getRoster() {
+      return request((link) => fetchRoster(link));
     },
-    async updateContact(jid, contact = {}) {
-      const { plugins: p } = requireOnline();
-      const item = xml(
-        "item",
-        { jid: toBareJid(jid), name: contact.name },
-        ...(contact.groups ?? []).map((g) => xml("group", {}, g)),
-      );
-      try {
-        await p.iqCaller.set(
-          xml("query", { xmlns: NS_ROSTER }, item),
-          undefined,
-          timeoutMs,
-        );
-      } catch (err) {
-        throw toAppError(err, { jid: bareJid, service });
-      }
+    updateContact(jid, contact = {}) {
+      return request((link) => setRosterItem(link, toBareJid(jid), contact));
     },
-    async requestSubscription(jid) {
-      const { entity: e } = requireOnline();
-      await e.send(xml("presence", { to: toBareJid(jid), type: "subscribe" }));
-    },
-    async answerSubscription(jid, approve) {
-      const { entity: e } = requireOnline();
-      await e.send(
-        xml("presence", {
-          to: toBareJid(jid),
-          type: approve ? "subscribed" : "unsubscribed",
-        }),
+    removeContact(jid) {
+      return request((link) =>
+        setRosterItem(link, toBareJid(jid), { remove: true })
       );
     },
-    async sendPresence(show = "available", status) {
-      const { entity: e } = requireOnline();
-      const children = [
-        show !== "available" && show !== "unavailable"
-          ? xml("show", {}, show)
-          : undefined,
-        status ? xml("status", {}, status) : undefined,
-      ];
-      const attrs = show === "unavailable" ? { type: "unavailable" } : {};
-      try {
-        await e.send(xml("presence", attrs, ...children));
-      } catch (err) {
-        throw toAppError(err, { jid: bareJid, service });
-      }
+    requestSubscription(jid) {
+      return request((link) =>
+        sendSubscription(link, toBareJid(jid), "subscribe")
+      );
+    },
+    answerSubscription(jid, approve) {
+      return request((link) =>
+        sendSubscription(
+          link,
+          toBareJid(jid),
+          approve ? "subscribed" : "unsubscribed",
+        )
+      );
+    },
+    sendPresence(show = "available", status) {
+      return request((link) => sendPresence(link, show, status));
+    },
+    sendChatState(to, state) {
+      return request((link) => sendChatState(link, toBareJid(to), state));
     },
     presencesOf(bare) {
-      return [...(presences.get(bare.toLowerCase())?.values() ?? [])];
+      return inbound.presencesOf(bare);
     },
     async roundTrip() {
       const { plugins: p } = requireOnline();

@@ -2,6 +2,8 @@
 import { type Element, parseJid } from "./_xmpp_js.ts";
 import type {
   ChatMessage,
+  ChatState,
+  ChatStateEvent,
   Presence,
   PresenceShow,
   RosterItem,
@@ -82,4 +84,26 @@ export function toRosterItem(item: Element): RosterItem | undefined {
     pending: item.attrs.ask === "subscribe",
     groups: item.getChildren("group").map((g: Element) => g.text()),
   };
+}
+
+const CHAT_STATES = new Set([
+  "active",
+  "composing",
+  "paused",
+  "inactive",
+  "gone",
+]);
+
+/** A standalone chat-state notification (XEP-0085), else `undefined`. */
+export function toChatState(stanza: Element): ChatStateEvent | undefined {
+  const from = stanza.attrs.from;
+  const fromBare = from ? bareOf(from) : undefined;
+  if (!from || !fromBare) return undefined;
+  const element = stanza.getChildElements().find((c: Element) =>
+    c.attrs.xmlns === "http://jabber.org/protocol/chatstates" &&
+    CHAT_STATES.has(c.name)
+  );
+  return element
+    ? { from: String(from), fromBare, state: element.name as ChatState }
+    : undefined;
 }

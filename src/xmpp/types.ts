@@ -65,9 +65,20 @@ export interface SessionErrorEvent {
   text?: string;
 }
 
+/** XEP-0085 chat states. */
+export type ChatState = "active" | "composing" | "paused" | "inactive" | "gone";
+
+/** A contact's chat state changed (typing, paused …). */
+export interface ChatStateEvent {
+  from: string;
+  fromBare: string;
+  state: ChatState;
+}
+
 /** Events a session emits, with their payloads. */
 export interface SessionEvents {
   message: ChatMessage;
+  chatstate: ChatStateEvent;
   presence: Presence;
   roster: RosterItem;
   subscription: SubscriptionRequest;

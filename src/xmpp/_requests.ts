@@ -1,0 +1,94 @@
+/** Roster, subscription, presence and chat-state requests of an online session. */
+import { type Element, type Entity, type Plugins, xml } from "./_xmpp_js.ts";
+import { toRosterItem } from "./stanzas.ts";
+import type { ChatState, PresenceShow, RosterItem } from "./types.ts";
+
+const NS_ROSTER = "jabber:iq:roster";
+const NS_CHATSTATES = "http://jabber.org/protocol/chatstates";
+
+/** What a request needs: the live connection and the request timeout. */
+export interface Link {
+  entity: Entity;
+  plugins: Plugins;
+  timeoutMs: number;
+}
+
+/** Fetches the roster. */
+export async function fetchRoster(link: Link): Promise<RosterItem[]> {
+  const query = await link.plugins.iqCaller.get(
+    xml("query", { xmlns: NS_ROSTER }),
+    undefined,
+    link.timeoutMs,
+  );
+  return (query?.getChildren("item") ?? [])
+    .map((item: Element) => toRosterItem(item))
+    .filter((item: RosterItem | undefined): item is RosterItem =>
+      item !== undefined
+    );
+}
+
+/** Adds, renames or (with `remove`) deletes a roster item. */
+export async function setRosterItem(
+  link: Link,
+  jid: string,
+  item: { name?: string; groups?: string[]; remove?: boolean },
+): Promise<void> {
+  const element = item.remove
+    ? xml("item", { jid, subscription: "remove" })
+    : xml(
+      "item",
+      { jid, name: item.name },
+      ...(item.groups ?? []).map((g) => xml("group", {}, g)),
+    );
+  await link.plugins.iqCaller.set(
+    xml("query", { xmlns: NS_ROSTER }, element),
+    undefined,
+    link.timeoutMs,
+  );
+}
+
+/** Sends a subscription request or answer. */
+export function sendSubscription(
+  link: Link,
+  jid: string,
+  type: "subscribe" | "subscribed" | "unsubscribed" | "unsubscribe",
+): Promise<void> {
+  return link.entity.send(xml("presence", { to: jid, type }));
+}
+
+/** Broadcasts our presence. */
+export function sendPresence(
+  link: Link,
+  show: PresenceShow,
+  status?: string,
+): Promise<void> {
+  const children = [
+    show !== "available" && show !== "unavailable"
+      ? xml("show", {}, show)
+      : undefined,
+    status ? xml("status", {}, status) : undefined,
+  ];
+  return link.entity.send(
+    xml(
+      "presence",
+      show === "unavailable" ? { type: "unavailable" } : {},
+      ...children,
+    ),
+  );
+}
+
+/** Tells a contact we are typing, paused, and so on (XEP-0085). */
+export function sendChatState(
+  link: Link,
+  to: string,
+  state: ChatState,
+): Promise<void> {
+  return link.entity.send(
+    xml(
+      "message",
+      { to, type: "chat" },
+      xml(state, { xmlns: NS_CHATSTATES }),
+      xml("no-store", { xmlns: "urn:xmpp:hints" }),
+    ),
+  );
+}
