@@ -3,7 +3,7 @@
  * The only place that sets the exit code.
  */
 import { runCli, wantsVerbose } from "./src/cli/mod.ts";
-import { AppError, ExitCode } from "./src/errors.ts";
+import { AppError, ExitCode, ReportedError } from "./src/errors.ts";
 
 function describe(err: unknown): string {
   const lines: string[] = [];
@@ -20,6 +20,7 @@ function describe(err: unknown): string {
 function report(err: unknown, verbose: boolean): number {
   const stderr = (text: string) =>
     Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
+  if (err instanceof ReportedError) return err.exitCode;
   if (err instanceof AppError) {
     stderr(`pidgin: ${err.message}`);
     if (err.hint) stderr(`hint: ${err.hint}`);

@@ -69,3 +69,13 @@ export class BackendError extends AppError {
 export class InterruptedError extends AppError {
   override readonly exitCode = ExitCode.Interrupted;
 }
+
+/** A failure already shown to the user (interactive mode): only its exit code is left to set. */
+export class ReportedError extends AppError {
+  override readonly exitCode: ExitCodeValue;
+  readonly reported = true;
+  constructor(original: AppError) {
+    super(original.message, { cause: original });
+    this.exitCode = original.exitCode;
+  }
+}

@@ -13,6 +13,7 @@ import {
   formatProgramHelp,
   GLOBAL_OPTIONS,
 } from "./help.ts";
+import { interactiveCommand } from "./interactive.ts";
 import { logCommand } from "./log.ts";
 import { rosterCommand } from "./roster.ts";
 import { sendCommand } from "./send.ts";
@@ -27,6 +28,7 @@ export const COMMANDS: CommandSpec[] = [
   rosterCommand,
   logCommand,
   ticketCommand,
+  interactiveCommand,
 ];
 
 /** The version printed by `--version`. */
@@ -52,10 +54,8 @@ function findCommand(
 /** Help or version text when that is all `args` ask for, else `undefined`. */
 function quickAnswer(args: string[]): string | undefined {
   const [first, ...rest] = args;
-  if (
-    first === undefined || HELP.has(first) ||
-    (first === "help" && rest.length === 0)
-  ) {
+  if (first === undefined) return undefined; // the interactive session
+  if (HELP.has(first) || (first === "help" && rest.length === 0)) {
     return formatProgramHelp(COMMANDS);
   }
   if (first === "-V" || first === "--version") return `${VERSION}\n`;
@@ -141,5 +141,9 @@ export async function runCli(args: string[]): Promise<void> {
     await Deno.stdout.write(new TextEncoder().encode(answer));
     return;
   }
-  await parse(args);
+  // No command: the interactive session, as `pidgin` alone opens Pidgin.
+  const named = args.some((a) =>
+    !a.startsWith("-") && findCommand([a]) !== undefined
+  );
+  await parse(named ? args : [...args, "interactive"]);
 }

@@ -17,6 +17,8 @@ export const EnvSchema = z.object({
   API_TOKEN: z.string().min(1).optional(),
   API_TIMEOUT: z.coerce.number().positive().max(600).optional(),
   TICKET_CONTEXT_LINES: z.coerce.number().int().min(0).max(500).optional(),
+  TICKET_SYNC_INTERVAL: z.coerce.number().positive().max(86400).optional(),
+  PIDGIN_BELL: z.enum(["on", "off"]).optional(),
 });
 
 /** Validated environment. */
@@ -36,4 +38,7 @@ export const EXPECTED: Record<keyof Env, string> = {
   API_TOKEN: "the ticket backend's API token",
   API_TIMEOUT: "seconds to wait for the ticket backend, above 0 (default 5)",
   TICKET_CONTEXT_LINES: "a number of log lines from 0 to 500 (default 20)",
+  TICKET_SYNC_INTERVAL:
+    "seconds between ticket syncs in interactive mode (default 30)",
+  PIDGIN_BELL: '"on" (default) or "off"',
 };

@@ -84,3 +84,62 @@ export async function openTicketServices(
     flush: (options = {}) => outbox.flush(client, { ...options, onDelivered }),
   };
 }
+
+/** What became of a new ticket. */
+export type CreateOutcome =
+  | { status: "created"; ticket: import("../../tickets/mod.ts").Ticket }
+  | { status: "queued"; outboxId: string; error: Error };
+
+/**
+ * Creates a ticket for `contact` through the outbox, with the last
+ * `contextLines` entries of the conversation's Pidgin log as context. Throws
+ * the backend's error when it refuses for good (nothing stays queued then).
+ */
+export async function createTicketFor(
+  services: TicketServices,
+  request: {
+    contact: string;
+    body: string;
+    subject?: string;
+    priority?: "low" | "normal" | "high" | "urgent";
+    contextLines?: number;
+  },
+): Promise<CreateOutcome> {
+  const { readRecentLog } = await import("../../store/mod.ts");
+  const lines = request.contextLines ?? services.config.TICKET_CONTEXT_LINES ??
+    20;
+  const context = lines === 0 ? [] : (await readRecentLog(
+    services.purpleDir,
+    services.account,
+    request.contact,
+    lines,
+  )).map((e) => e.text);
+  const item = await services.outbox.queueCreate({
+    account: services.account,
+    contact: request.contact,
+    subject: request.subject ?? request.body.split("\n")[0]!.slice(0, 120),
+    priority: request.priority,
+    message: {
+      from: services.account,
+      to: request.contact,
+      body: request.body,
+      sentAt: new Date().toISOString(),
+    },
+    context,
+  });
+  const report = await services.flush({ force: true, only: [item.id] });
+  const delivered = report.delivered[0];
+  if (delivered && "ticket" in delivered) {
+    return { status: "created", ticket: delivered.ticket };
+  }
+  const failed = report.failed[0];
+  if (failed) {
+    await services.outbox.discard(item.id);
+    throw failed.error;
+  }
+  return {
+    status: "queued",
+    outboxId: item.id,
+    error: report.deferred[0]!.error,
+  };
+}

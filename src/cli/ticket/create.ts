@@ -2,7 +2,7 @@ import { UsageError } from "../../errors.ts";
 import { sanitizeForTerminal } from "../../text/sanitize.ts";
 import { readAllStdin } from "../_stdin.ts";
 import type { CommandSpec } from "../command.ts";
-import { openTicketServices } from "./_services.ts";
+import { createTicketFor, openTicketServices } from "./_services.ts";
 
 /** Reads the message from the arguments, else from piped stdin. */
 export async function messageFrom(
@@ -65,46 +65,32 @@ export const ticketCreateCommand: CommandSpec = {
         `Invalid --priority "${priority}": expected low, normal, high or urgent`,
       );
     }
-    const [{ toBareJid }, store] = await Promise.all([
-      import("../../xmpp/mod.ts"),
-      import("../../store/mod.ts"),
-    ]);
+    const { toBareJid } = await import("../../xmpp/mod.ts");
     const contact = toBareJid(who, "contact");
     const services = await openTicketServices(ctx);
-    const lines = options.context !== undefined
-      ? Number(options.context)
-      : services.config.TICKET_CONTEXT_LINES ?? 20;
-    if (!Number.isInteger(lines) || lines < 0 || lines > 500) {
+    const contextLines = options.context === undefined
+      ? undefined
+      : Number(options.context);
+    if (
+      contextLines !== undefined &&
+      (!Number.isInteger(contextLines) || contextLines < 0 ||
+        contextLines > 500)
+    ) {
       throw new UsageError(
         `Invalid --context "${options.context}": expected a number of lines from 0 to 500`,
       );
     }
-    const context = lines === 0 ? [] : (await store.readRecentLog(
-      services.purpleDir,
-      services.account,
+    const outcome = await createTicketFor(services, {
       contact,
-      lines,
-    )).map((e) => e.text);
-    const subject = typeof options.subject === "string"
-      ? options.subject
-      : body.split("\n")[0]!.slice(0, 120);
-    const item = await services.outbox.queueCreate({
-      account: services.account,
-      contact,
-      subject,
+      body,
+      subject: typeof options.subject === "string"
+        ? options.subject
+        : undefined,
       priority: priority as "low" | "normal" | "high" | "urgent" | undefined,
-      message: {
-        from: services.account,
-        to: contact,
-        body,
-        sentAt: new Date().toISOString(),
-      },
-      context,
+      contextLines,
     });
-    const report = await services.flush({ force: true, only: [item.id] });
-    const delivered = report.delivered[0];
-    if (delivered && "ticket" in delivered) {
-      const ticket = delivered.ticket;
+    if (outcome.status === "created") {
+      const ticket = outcome.ticket;
       await ctx.out(
         options.json
           ? JSON.stringify({ status: "created", ticket }, null, 2) + "\n"
@@ -112,19 +98,13 @@ export const ticketCreateCommand: CommandSpec = {
       );
       return;
     }
-    const failed = report.failed[0];
-    if (failed) {
-      await services.outbox.discard(item.id);
-      throw failed.error;
-    }
-    const deferred = report.deferred[0]!;
     if (options.json) {
       await ctx.out(
         JSON.stringify(
           {
             status: "queued",
-            outboxId: item.id,
-            error: deferred.error.message,
+            outboxId: outcome.outboxId,
+            error: outcome.error.message,
           },
           null,
           2,
@@ -132,8 +112,8 @@ export const ticketCreateCommand: CommandSpec = {
       );
     }
     await ctx.err(
-      `pidgin: ${sanitizeForTerminal(deferred.error.message)}\n` +
-        `The ticket for ${contact} is queued in the outbox (${item.id}); ` +
+      `pidgin: ${sanitizeForTerminal(outcome.error.message)}\n` +
+        `The ticket for ${contact} is queued in the outbox (${outcome.outboxId}); ` +
         "pidgin ticket flush or the next run will create it, once\n",
     );
   },

@@ -1,0 +1,17 @@
+import type { CommandSpec } from "./command.ts";
+
+/** `pidgin` / `pidgin interactive`: the interactive session. */
+export const interactiveCommand: CommandSpec = {
+  name: "interactive",
+  summary:
+    "Go online and chat with slash commands (the default when no command is given)",
+  args: "",
+  examples: [
+    "pidgin",
+    "printf '/chat bob@example.com\\nhello\\n/quit\\n' | pidgin",
+  ],
+  async run(_args, _options, ctx) {
+    const { runInteractive } = await import("../interactive/mod.ts");
+    await runInteractive(ctx);
+  },
+};

@@ -1,0 +1,86 @@
+import { UsageError } from "../../errors.ts";
+import type { App } from "../app.ts";
+import type { SlashCommand } from "./command.ts";
+
+async function profile(app: App) {
+  const store = await import("../../store/mod.ts");
+  const config = await app.ctx.config();
+  const purpleDir = store.resolvePurpleDir({
+    flag: app.ctx.globals.purpleDir,
+    purpleHome: config.PURPLE_HOME,
+    home: config.home,
+  });
+  return { store, purpleDir };
+}
+
+export const history: SlashCommand = {
+  name: "history",
+  usage: "/history [n]",
+  summary:
+    "The last n lines (default 10) of the current conversation, from the Pidgin logs",
+  async run(args, app) {
+    if (!app.current) {
+      throw new UsageError("No conversation is open", {
+        hint: "Open one with /chat <jid>",
+      });
+    }
+    const n = args.trim() ? Number(args.trim()) : 10;
+    if (!Number.isInteger(n) || n < 1) {
+      throw new UsageError(
+        `Invalid count "${args.trim()}": expected a whole number above 0`,
+      );
+    }
+    const { store, purpleDir } = await profile(app);
+    const entries = await store.readRecentLog(
+      purpleDir,
+      app.session.bareJid,
+      app.current,
+      n,
+    );
+    if (entries.length === 0) return app.view.line(app.view.dim("No logs yet"));
+    for (const e of entries) app.view.line(app.view.clean(e.text));
+  },
+};
+
+export const search: SlashCommand = {
+  name: "search",
+  usage: "/search <text>",
+  summary:
+    "Search the logs of the current conversation (or of every contact when none is open)",
+  async run(args, app) {
+    const wanted = args.trim().toLowerCase();
+    if (!wanted) {
+      throw new UsageError("Expected something to search for", {
+        hint: "/search <text>",
+      });
+    }
+    const { store, purpleDir } = await profile(app);
+    const contacts = app.current
+      ? [app.current]
+      : [...new Set([...app.roster.keys(), ...app.conversations.keys()])];
+    let found = 0;
+    for (const contact of contacts) {
+      const entries = await store.readRecentLog(
+        purpleDir,
+        app.session.bareJid,
+        contact,
+        Number.MAX_SAFE_INTEGER,
+      );
+      for (
+        const e of entries.filter((entry) =>
+          entry.text.toLowerCase().includes(wanted)
+        )
+      ) {
+        found++;
+        app.view.line(
+          `${app.current ? "" : `${contact}: `}${app.view.clean(e.text)}`,
+        );
+      }
+    }
+    if (found === 0) {
+      app.view.line(
+        app.view.dim(`Nothing found for "${app.view.clean(args.trim())}"`),
+      );
+    }
+  },
+};

@@ -1,0 +1,43 @@
+import { UsageError } from "../../errors.ts";
+import type { SlashCommand } from "./command.ts";
+
+const SHOWS = ["available", "away", "xa", "dnd", "invisible"] as const;
+
+export const status: SlashCommand = {
+  name: "status",
+  usage: "/status <available|away|xa|dnd|invisible> [message]",
+  summary: "Set your presence (reported to the ticket backend too)",
+  completes: "status",
+  async run(args, app) {
+    const [show, ...rest] = args.trim().split(/\s+/);
+    if (!SHOWS.includes(show as typeof SHOWS[number])) {
+      throw new UsageError(
+        `Unknown status "${show ?? ""}": expected ${SHOWS.join(", ")}`,
+      );
+    }
+    const message = rest.join(" ") || undefined;
+    // Invisible: contacts see us offline (no XEP-0186 on every server); messages may wait offline meanwhile.
+    await app.session.sendPresence(
+      show === "invisible" ? "unavailable" : show as "available",
+      message,
+    );
+    app.tickets?.report(
+      show === "invisible" ? "offline" : show as "available",
+      message,
+    );
+    app.view.line(
+      app.view.dim(
+        `You are ${show}${message ? ` (${app.view.clean(message)})` : ""}`,
+      ),
+    );
+  },
+};
+
+export const quit: SlashCommand = {
+  name: "quit",
+  usage: "/quit",
+  summary: "Go offline and leave",
+  run(_args, app) {
+    app.quit();
+  },
+};

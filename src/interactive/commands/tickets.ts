@@ -1,0 +1,92 @@
+import { ConfigError, UsageError } from "../../errors.ts";
+import type { App } from "../app.ts";
+import type { SlashCommand } from "./command.ts";
+
+async function services(app: App) {
+  const config = await app.ctx.config();
+  if (!config.API_BASE_URL || !config.API_TOKEN) {
+    throw new ConfigError("The ticket backend is not configured", {
+      hint: "Set API_BASE_URL and API_TOKEN",
+    });
+  }
+  const { openTicketServices } = await import("../../cli/ticket/_services.ts");
+  return openTicketServices(app.ctx);
+}
+
+export const ticket: SlashCommand = {
+  name: "ticket",
+  usage: "/ticket <message>",
+  summary:
+    "Create a ticket for the current contact, with the recent conversation as context",
+  async run(args, app) {
+    if (!app.current) {
+      throw new UsageError("No conversation is open", {
+        hint: "Open one with /chat <jid>",
+      });
+    }
+    if (!args.trim()) {
+      throw new UsageError("Expected a message", {
+        hint: "/ticket <what the problem is>",
+      });
+    }
+    const { createTicketFor } = await import("../../cli/ticket/_services.ts");
+    const outcome = await createTicketFor(await services(app), {
+      contact: app.current,
+      body: args,
+    });
+    const { view } = app;
+    if (outcome.status === "created") {
+      view.line(
+        `Created ticket ${view.clean(outcome.ticket.id)} for ${app.current}: ${
+          view.clean(outcome.ticket.subject)
+        }`,
+      );
+    } else {
+      view.line(
+        view.dim(
+          `${
+            view.clean(outcome.error.message)
+          }; the ticket is queued in the outbox and will be created once`,
+        ),
+      );
+    }
+  },
+};
+
+export const tickets: SlashCommand = {
+  name: "tickets",
+  usage: "/tickets",
+  summary:
+    "The current contact's tickets (from the local index when the backend is unreachable)",
+  async run(_args, app) {
+    if (!app.current) {
+      throw new UsageError("No conversation is open", {
+        hint: "Open one with /chat <jid>",
+      });
+    }
+    const s = await services(app);
+    const { view } = app;
+    let rows: { id: string; status: string; subject: string }[];
+    try {
+      const page = await s.client.listTickets({
+        contact: app.current,
+        limit: 100,
+      });
+      await s.index.remember(page.items);
+      rows = page.items;
+    } catch (err) {
+      view.line(
+        view.dim(
+          `${
+            err instanceof Error ? err.message : err
+          }; showing the local index`,
+        ),
+      );
+      rows = await s.index.list({ contact: app.current });
+    }
+    if (rows.length === 0) return view.line(`No tickets for ${app.current}`);
+    for (const t of rows) {
+      view.line(`${view.clean(t.id)}  ${t.status}  ${view.clean(t.subject)}`);
+    }
+  },
+};

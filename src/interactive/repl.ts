@@ -1,0 +1,256 @@
+/**
+ * `pidgin` with no command: online on the configured account, reading lines
+ * from a terminal (prompt, line editing, history kept in the profile, tab
+ * completion, typing notifications) or from a pipe (each line run in order,
+ * plain output, exit status from the first failure).
+ */
+import { join } from "node:path";
+import type { CliContext } from "../cli/context.ts";
+import {
+  AppError,
+  ConnectionError,
+  InterruptedError,
+  ReportedError,
+} from "../errors.ts";
+import { type App, createApp } from "./app.ts";
+import { COMMANDS, findCommand } from "./commands/mod.ts";
+import { startTicketSync } from "./ticket_sync.ts";
+import { createView } from "./view.ts";
+
+const HISTORY_SIZE = 1000;
+const PAUSED_AFTER_MS = 5000;
+
+/** Completions for the line typed so far: commands, contacts, aliases, statuses. */
+export function complete(line: string, app: App): [string[], string] {
+  const contacts = [
+    ...new Set([...app.roster.keys(), ...app.conversations.keys()]),
+  ];
+  const names = [
+    ...contacts,
+    ...contacts.map((jid) => app.nameOf(jid)).filter((n) => !/\s/.test(n)),
+  ];
+  const command = /^\/(\S*)$/.exec(line);
+  if (command) {
+    return [
+      COMMANDS.map((c) => `/${c.name}`).filter((c) => c.startsWith(line)),
+      line,
+    ];
+  }
+  const argument = /^\/(\S+)\s+(\S*)$/.exec(line);
+  if (argument) {
+    const spec = COMMANDS.find((c) => c.name === argument[1]);
+    const word = argument[2]!;
+    const pool = spec?.completes === "status"
+      ? ["available", "away", "xa", "dnd", "invisible"]
+      : spec?.completes === "contact"
+      ? names
+      : [];
+    return [
+      pool.filter((n) => n.toLowerCase().startsWith(word.toLowerCase())),
+      word,
+    ];
+  }
+  const word = /(\S*)$/.exec(line)![1]!;
+  if (line.startsWith("/") || word === "") return [[], word];
+  return [
+    names.filter((n) => n.toLowerCase().startsWith(word.toLowerCase())).map((
+      n,
+    ) => n),
+    word,
+  ];
+}
+
+async function historyFile(ctx: CliContext, account: string): Promise<string> {
+  const store = await import("../store/mod.ts");
+  const config = await ctx.config();
+  const purpleDir = store.resolvePurpleDir({
+    flag: ctx.globals.purpleDir,
+    purpleHome: config.PURPLE_HOME,
+    home: config.home,
+  });
+  return join(
+    store.stateDir(purpleDir),
+    store.escapeFilename(account),
+    "input_history",
+  );
+}
+
+async function readHistory(file: string): Promise<string[]> {
+  try {
+    return (await Deno.readTextFile(file)).split("\n").filter(Boolean).reverse()
+      .slice(0, HISTORY_SIZE);
+  } catch {
+    return [];
+  }
+}
+
+async function writeHistory(
+  file: string,
+  newestFirst: string[],
+): Promise<void> {
+  const tmp = `${file}.${crypto.randomUUID()}.tmp`;
+  await Deno.mkdir(file.slice(0, file.lastIndexOf("/")), {
+    recursive: true,
+    mode: 0o700,
+  });
+  await Deno.writeTextFile(
+    tmp,
+    [...newestFirst].slice(0, HISTORY_SIZE).reverse().join("\n") + "\n",
+    { mode: 0o600 },
+  );
+  await Deno.rename(tmp, file);
+}
+
+/**
+ * Runs interactive mode until /quit, Ctrl-D, end of input or Ctrl-C.
+ *
+ * Requires net, read/write to the profile, env for the settings.
+ */
+export async function runInteractive(ctx: CliContext): Promise<void> {
+  const interactive = Deno.stdin.isTerminal();
+  const config = await ctx.config();
+  await using session = await ctx.openSession();
+  await using log = await ctx.openLog(session);
+  const roster = await session.getRoster();
+  await session.sendPresence();
+  const { startTicketBackground } = await import(
+    "../cli/ticket/_background.ts"
+  );
+  const tickets = await startTicketBackground(ctx);
+  tickets?.report("available");
+  const { default: readline } = await import("node:readline");
+  const { default: process } = await import("node:process");
+
+  const view = createView({
+    interactive,
+    color: interactive && ctx.color,
+    bell: config.PIDGIN_BELL !== "off",
+    write: (text) => process.stdout.write(text),
+  });
+  const app = createApp({ ctx, session, log, view, roster, tickets });
+  const historyPath = interactive
+    ? await historyFile(ctx, session.bareJid)
+    : undefined;
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: interactive ? process.stdout : undefined,
+    terminal: interactive,
+    history: historyPath ? await readHistory(historyPath) : [],
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+    prompt: "pidgin> ",
+    completer: (line: string) => complete(line, app),
+  });
+  view.attach(rl);
+  const sync = tickets
+    ? await startTicketSync(app, (config.TICKET_SYNC_INTERVAL ?? 30) * 1000)
+    : undefined;
+
+  let failure: AppError | undefined;
+  let fatal: unknown;
+  let interrupted = false;
+  let queue = Promise.resolve();
+  const execute = async (line: string) => {
+    const text = line.replace(/\r$/, "");
+    if (text.trim() === "") return;
+    try {
+      if (text.startsWith("/")) {
+        const [, name = "", args = ""] = /^\/(\S*)\s?([\s\S]*)$/.exec(text) ??
+          [];
+        await findCommand(name).run(args, app);
+      } else {
+        await app.sendToCurrent(text);
+      }
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      failure ??= err;
+      view.error(`pidgin: ${err.message}`);
+      if (err.hint) view.line(`hint: ${err.hint}`);
+    }
+  };
+
+  // Typing notifications (XEP-0085): composing while typing, paused after 5 s.
+  let composingTo: string | undefined;
+  let pausedTimer: ReturnType<typeof setTimeout> | undefined;
+  const stopComposing = () => {
+    clearTimeout(pausedTimer);
+    composingTo = undefined;
+  };
+  if (interactive) {
+    process.stdin.on("keypress", () => {
+      queueMicrotask(() => {
+        const typed = (rl as unknown as { line: string }).line;
+        const to = app.current;
+        if (!to || typed === "" || typed.startsWith("/")) return;
+        if (composingTo !== to) {
+          composingTo = to;
+          session.sendChatState(to, "composing").catch(() => {});
+        }
+        clearTimeout(pausedTimer);
+        pausedTimer = setTimeout(() => {
+          if (composingTo) {
+            session.sendChatState(composingTo, "paused").catch(() => {});
+          }
+          composingTo = undefined;
+        }, PAUSED_AFTER_MS);
+      });
+    });
+  }
+
+  const closed = new Promise<void>((resolve) =>
+    rl.on("close", () => resolve())
+  );
+  app.onQuit = () => rl.close();
+  rl.on("line", (line: string) => {
+    if (!line.startsWith("/")) stopComposing();
+    queue = queue.then(() => execute(line)).catch((err) => {
+      fatal ??= err;
+      rl.close();
+    });
+    if (interactive) rl.prompt();
+  });
+  const onSigint = () => {
+    interrupted = true;
+    rl.close();
+  };
+  rl.on("SIGINT", onSigint);
+  if (!interactive) Deno.addSignalListener("SIGINT", onSigint);
+  const offStatus = session.on("status", (status) => {
+    if (status !== "offline") return;
+    fatal ??= new ConnectionError("The connection to the server was lost", {
+      hint: "Run pidgin again",
+    });
+    rl.close();
+  });
+
+  if (interactive) {
+    view.line(
+      view.dim(
+        `Online as ${session.jid}. /help lists the commands, /chat <jid> opens a conversation.`,
+      ),
+    );
+    rl.prompt();
+  }
+  await closed;
+  if (!interactive) Deno.removeSignalListener("SIGINT", onSigint);
+  stopComposing();
+  await queue;
+  offStatus();
+  sync?.stop();
+  // Offline cleanly: unavailable presence, stream closed, then the logs.
+  if (!fatal) await session.sendPresence("unavailable").catch(() => {});
+  await session.stop();
+  await app.dispose();
+  tickets?.report("offline");
+  await tickets?.stop();
+  if (historyPath) {
+    await writeHistory(
+      historyPath,
+      (rl as unknown as { history: string[] }).history,
+    ).catch(() => {});
+  }
+  if (interactive) process.stdout.write("\n");
+  if (fatal) throw fatal;
+  if (interrupted) throw new InterruptedError("Interrupted");
+  if (failure) throw new ReportedError(failure);
+}

@@ -1,0 +1,72 @@
+/**
+ * Ticket updates in interactive mode: every so often, what changed on the
+ * account's open tickets is printed in the chat with the ticket's contact.
+ */
+import { sanitizeForTerminal } from "../text/sanitize.ts";
+import type { App } from "./app.ts";
+
+/** Starts syncing; `stop()` ends it after the round under way. */
+export async function startTicketSync(
+  app: App,
+  intervalMs: number,
+): Promise<{ stop(): void }> {
+  const { openTicketServices } = await import("../cli/ticket/_services.ts");
+  const services = await openTicketServices(app.ctx);
+  let stopped = false;
+  let warned = false;
+  const round = async () => {
+    const open = (await services.index.list()).filter((t) =>
+      t.status !== "closed"
+    );
+    for (const entry of open) {
+      if (stopped) return;
+      const page = await services.client.syncTicket(entry.id, entry.cursor);
+      for (const event of page.events) {
+        const text = event.type === "message"
+          ? `[ticket ${entry.id}] ${event.message.author.name}: ${event.message.body}`
+          : `[ticket ${entry.id}] status ${event.status}`;
+        showInChat(app, entry.contact, sanitizeForTerminal(text));
+      }
+      await services.index.setCursor(entry.id, page.nextCursor, page.status);
+    }
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const loop = () => {
+    round().catch((err) => {
+      if (warned) return;
+      warned = true;
+      app.view.line(
+        app.view.dim(
+          `Cannot sync tickets: ${
+            sanitizeForTerminal(
+              err instanceof Error ? err.message : String(err),
+            )
+          }`,
+        ),
+      );
+    }).finally(() => {
+      if (!stopped) timer = setTimeout(loop, intervalMs);
+    });
+  };
+  loop();
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function showInChat(app: App, contact: string, text: string): void {
+  if (app.current === contact) {
+    app.view.line(text);
+    return;
+  }
+  const conversation = app.open(contact);
+  conversation.unread++;
+  conversation.missed.push(text);
+  app.view.line(
+    app.view.dim(`(${text} — in the chat with ${app.nameOf(contact)})`),
+  );
+  app.updatePrompt();
+}
