@@ -162,14 +162,19 @@ export function setupPlugins(
   const e = entity as never;
   const middleware = middlewareJs({ entity: e });
   const streamFeatures = streamFeaturesJs({ middleware });
-  const iqCaller = iqCallerJs({ middleware, entity: e });
-  const iqCallee = iqCalleeJs({ middleware, entity: e });
-  negotiate(streamFeatures as unknown as StreamFeatures);
+  // Stream management first: its middleware counts every stanza we handle
+  // (XEP-0198 'h'). Behind the iq caller it never saw iq results, so the
+  // server kept our last stanzas as unacknowledged and, on a clean close,
+  // stored a message that had been shown as an offline message: delivered
+  // twice. Its stream-feature handler ignores features without <sm/>.
   const streamManagement = streamManagementJs({
     streamFeatures,
     entity: e,
     middleware,
   } as never);
+  const iqCaller = iqCallerJs({ middleware, entity: e });
+  const iqCallee = iqCalleeJs({ middleware, entity: e });
+  negotiate(streamFeatures as unknown as StreamFeatures);
   resourceBindingJs({ iqCaller, streamFeatures }, resource);
   return {
     middleware: middleware as unknown as Middleware,

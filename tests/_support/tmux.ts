@@ -17,6 +17,8 @@ export interface Terminal extends AsyncDisposable {
     what: string,
     timeoutMs?: number,
   ): Promise<string[]>;
+  /** The title the program set (OSC 0/2), as tmux keeps it. */
+  title(): Promise<string>;
   /** Resolves with the exit status once the command has exited. */
   exitStatus(timeoutMs?: number): Promise<number>;
 }
@@ -89,6 +91,15 @@ export async function startTerminal(
       throw new Error(
         `Timed out waiting for ${what}; screen:\n${lines.join("\n")}`,
       );
+    },
+    async title() {
+      return (await tmux(socket, [
+        "display-message",
+        "-p",
+        "-t",
+        "t",
+        "#{pane_title}",
+      ])).trim();
     },
     async exitStatus(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

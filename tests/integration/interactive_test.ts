@@ -164,3 +164,22 @@ Deno.test("interactive mode over a pipe runs every command and exits with the fi
   );
   assert.match(result.stdout, /You are away\n$/);
 });
+
+Deno.test("a message shown before /quit is not delivered again on the next start", async () => {
+  await using prosody = await startProsody();
+  const env = aliceEnv(prosody, join(prosody.dir, "purple"));
+  await using bob = await onlinePeer(prosody);
+  {
+    await using pidgin = spawnCli([], { env });
+    await pidgin.writeLine("/roster"); // an iq answered after stream management is on
+    await pidgin.waitForOutput("The roster is empty");
+    await bob.sendMessage("alice@localhost", "only once");
+    await pidgin.waitForOutput("from bob@localhost: only once)");
+    await pidgin.writeLine("/quit");
+    assert.equal((await pidgin.finish()).code, 0);
+  }
+  // /add waits for the server's answer, which comes after any offline messages.
+  const again = await runCli([], { env, stdin: "/add carol@localhost\n" });
+  assert.equal(again.code, 0, again.stdout);
+  assert.ok(!again.stdout.includes("only once"), again.stdout);
+});
