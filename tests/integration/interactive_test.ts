@@ -183,3 +183,56 @@ Deno.test("a message shown before /quit is not delivered again on the next start
   assert.equal(again.code, 0, again.stdout);
   assert.ok(!again.stdout.includes("only once"), again.stdout);
 });
+
+Deno.test("interactive mode: /history and /search read the logs; /deny and /remove manage the roster", async () => {
+  await using prosody = await startProsody();
+  await prosody.register({
+    jid: "carol@localhost",
+    password: "carol-secret-pw",
+  });
+  const env = aliceEnv(prosody, join(prosody.dir, "purple"));
+  await using bob = await onlinePeer(prosody);
+  await using carol = await onlinePeer(
+    prosody,
+    "carol@localhost",
+    "carol-secret-pw",
+  );
+  await using pidgin = spawnCli([], { env });
+  await pidgin.writeLine("/add bob@localhost Bobby Friends");
+  await pidgin.waitForOutput("Added bob@localhost");
+
+  await carol.requestSubscription("alice@localhost");
+  await pidgin.waitForOutput("carol@localhost wants to see your presence");
+  await pidgin.writeLine("/deny carol@localhost");
+  await pidgin.waitForOutput("Denied carol@localhost");
+
+  const sent = nextMessages(bob, 2);
+  await pidgin.writeLine("/chat Bobby");
+  await pidgin.writeLine("first line");
+  await pidgin.writeLine("Second line");
+  await sent;
+  await pidgin.writeLine("/history 2");
+  const history = await pidgin.waitForOutput(
+    "alice@localhost/pidgin: Second line\n",
+  );
+  assert.match(
+    history,
+    /\(\d\d:\d\d:\d\d [AP]M\) alice@localhost\/pidgin: first line\n\(\d\d:\d\d:\d\d [AP]M\) alice@localhost\/pidgin: Second line\n/,
+  );
+  await pidgin.writeLine("/search SECOND");
+  await pidgin.writeLine("/search nothing-like-this");
+  const searched = await pidgin.waitForOutput(
+    'Nothing found for "nothing-like-this"',
+  );
+  assert.equal(
+    searched.match(/alice@localhost\/pidgin: Second line/g)?.length,
+    2,
+  );
+
+  await pidgin.writeLine("/remove bob");
+  await pidgin.waitForOutput("Removed bob@localhost");
+  await pidgin.writeLine("/roster");
+  await pidgin.waitForOutput("The roster is empty");
+  await pidgin.writeLine("/quit");
+  assert.equal((await pidgin.finish()).code, 0);
+});
