@@ -1,8 +1,8 @@
 import { ConnectionError, InterruptedError, UsageError } from "../errors.ts";
 import { sanitizeForTerminal } from "../text/sanitize.ts";
-import type { LogEntry } from "../store/mod.ts";
 import type { ChatMessage } from "../xmpp/mod.ts";
 import type { CommandSpec } from "./command.ts";
+import { logAndSend, logIncoming } from "./context.ts";
 
 function clock(date: Date): string {
   return date.toTimeString().slice(0, 8);
@@ -94,29 +94,16 @@ export const chatCommand: CommandSpec = {
     // here and are then logged with one write per conversation and printed
     // with one write: a flood costs a few system calls, not two per message.
     let arrived: ChatMessage[] = [];
+    const nameOf = (jid: string) => log.nameOf(jid, rosterNames.get(jid));
     const flushArrived = async () => {
       const batch = arrived;
       arrived = [];
-      const byContact = new Map<string, LogEntry[]>();
-      const lines = batch.map((message) => {
-        const name = log.nameOf(
-          message.fromBare,
-          rosterNames.get(message.fromBare),
-        );
-        const entries = byContact.get(message.fromBare) ?? [];
-        entries.push({
-          direction: "in",
-          name,
-          body: message.body,
-          time: message.sentAt,
-        });
-        byContact.set(message.fromBare, entries);
-        return format(message, name);
-      });
-      for (const [from, entries] of byContact) {
-        await log.append(from, ...entries);
-      }
-      show(lines.join("\n"));
+      await logIncoming(log, batch, nameOf);
+      show(
+        batch.map((message) => format(message, nameOf(message.fromBare))).join(
+          "\n",
+        ),
+      );
     };
     const onMessage = (message: ChatMessage) => {
       arrived.push(message);
@@ -162,13 +149,7 @@ export const chatCommand: CommandSpec = {
       if (interactive) rl.prompt();
       if (text.trim() === "") return;
       enqueue(async () => {
-        await log.append(contact, {
-          direction: "out",
-          name: log.ownName,
-          body: text,
-          time: new Date(),
-        });
-        await session.sendMessage(contact, text);
+        await logAndSend(session, log, contact, text);
       });
     });
     if (interactive) {

@@ -5,7 +5,7 @@
  */
 import type { Config, ConfigFlags } from "../config/mod.ts";
 import type { ChatLog, LogEntry, ProfileNames } from "../store/mod.ts";
-import type { Session } from "../xmpp/mod.ts";
+import type { ChatMessage, SentMessage, Session } from "../xmpp/mod.ts";
 import { ConfigError } from "../errors.ts";
 
 /** Global flags shared by all commands. */
@@ -181,4 +181,43 @@ export function createCliContext(globals: GlobalOptions): CliContext {
     },
   };
   return ctx;
+}
+
+/**
+ * Logs an outgoing message, then sends it: the log has it before the server
+ * acknowledges it, as Pidgin logs on send. Shared by every mode.
+ */
+export async function logAndSend(
+  session: Session,
+  log: AccountLog,
+  to: string,
+  body: string,
+): Promise<SentMessage> {
+  await log.append(to, {
+    direction: "out",
+    name: log.ownName,
+    body,
+    time: new Date(),
+  });
+  return await session.sendMessage(to, body);
+}
+
+/** Logs messages that arrived together: one write per conversation. */
+export async function logIncoming(
+  log: AccountLog,
+  messages: ChatMessage[],
+  nameOf: (bareJid: string) => string,
+): Promise<void> {
+  const byContact = new Map<string, LogEntry[]>();
+  for (const m of messages) {
+    const entries = byContact.get(m.fromBare) ?? [];
+    entries.push({
+      direction: "in",
+      name: nameOf(m.fromBare),
+      body: m.body,
+      time: m.sentAt,
+    });
+    byContact.set(m.fromBare, entries);
+  }
+  for (const [from, entries] of byContact) await log.append(from, ...entries);
 }

@@ -1,6 +1,7 @@
 import { UsageError } from "../errors.ts";
 import { readAllStdin } from "./_stdin.ts";
 import type { CommandSpec } from "./command.ts";
+import { logAndSend } from "./context.ts";
 
 /** `pidgin send <jid> [message...]`: one message, exit once the server has it. */
 export const sendCommand: CommandSpec = {
@@ -34,14 +35,7 @@ export const sendCommand: CommandSpec = {
     const contact = toBareJid(to, "recipient");
     await using session = await ctx.openSession();
     await using log = await ctx.openLog(session);
-    const time = new Date();
-    await log.append(contact, {
-      direction: "out",
-      name: log.ownName,
-      body,
-      time,
-    });
-    const sent = await session.sendMessage(contact, body);
+    const sent = await logAndSend(session, log, contact, body);
     if (ctx.globals.timings) {
       await ctx.err(
         JSON.stringify({

@@ -4,9 +4,13 @@
  * requests, typing notifications. Commands act on it; the view prints it.
  */
 import { UsageError } from "../errors.ts";
-import type { LogEntry } from "../store/mod.ts";
 import type { ChatMessage, RosterItem, Session } from "../xmpp/mod.ts";
-import type { AccountLog, CliContext } from "../cli/context.ts";
+import {
+  type AccountLog,
+  type CliContext,
+  logAndSend,
+  logIncoming,
+} from "../cli/context.ts";
 import type { TicketBackground } from "../cli/ticket/_background.ts";
 import type { View } from "./view.ts";
 
@@ -147,13 +151,7 @@ export function createApp(
           hint: "Open one with /chat <jid>",
         });
       }
-      await log.append(to, {
-        direction: "out",
-        name: log.ownName,
-        body: text,
-        time: new Date(),
-      });
-      await session.sendMessage(to, text);
+      await logAndSend(session, log, to, text);
     },
     updatePrompt() {
       const unread = [...app.conversations.values()].reduce(
@@ -181,18 +179,7 @@ export function createApp(
   const flushArrived = async () => {
     const batch = arrived;
     arrived = [];
-    const byContact = new Map<string, LogEntry[]>();
-    for (const m of batch) {
-      const entries = byContact.get(m.fromBare) ?? [];
-      entries.push({
-        direction: "in",
-        name: app.nameOf(m.fromBare),
-        body: m.body,
-        time: m.sentAt,
-      });
-      byContact.set(m.fromBare, entries);
-    }
-    for (const [from, entries] of byContact) await log.append(from, ...entries);
+    await logIncoming(log, batch, app.nameOf);
     for (const m of batch) show(m);
   };
   const show = (m: ChatMessage) => {

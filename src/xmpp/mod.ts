@@ -3,13 +3,7 @@
  *
  * @module
  */
-export {
-  createSession,
-  type SentMessage,
-  type Session,
-  type SessionOptions,
-  toBareJid,
-} from "./session.ts";
+export { createSession, toBareJid } from "./session.ts";
 export type {
   ChatMessage,
   ChatState,
@@ -18,7 +12,10 @@ export type {
   Presence,
   PresenceShow,
   RosterItem,
+  SentMessage,
+  Session,
   SessionEvents,
+  SessionOptions,
   SessionTimings,
   SubscriptionRequest,
 } from "./types.ts";

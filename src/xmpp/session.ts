@@ -6,15 +6,13 @@
 import { ConnectionError, UsageError } from "../errors.ts";
 import { Emitter } from "./_emitter.ts";
 import { resolveCandidates } from "./_resolve.ts";
-import { authenticate } from "./_sasl.ts";
-import { createTransport, destroySocket, requireTls } from "./_transport.ts";
+import { openConnection, withTimeout } from "./_connect.ts";
+import { destroySocket } from "./_transport.ts";
 import {
-  createEntity,
   type Element,
   type Entity,
   parseJid,
   type Plugins,
-  setupPlugins,
   xml,
 } from "./_xmpp_js.ts";
 import { toAppError } from "./errors.ts";
@@ -27,84 +25,14 @@ import {
   sendSubscription,
   setRosterItem,
 } from "./_requests.ts";
-import { toRosterItem } from "./stanzas.ts";
 import type {
-  ChatState,
-  Presence,
-  PresenceShow,
-  RosterItem,
+  Session,
   SessionEvents,
+  SessionOptions,
   SessionTimings,
 } from "./types.ts";
 
-const NS_ROSTER = "jabber:iq:roster";
 const NS_PING = "urn:xmpp:ping";
-const NS_SM = "urn:xmpp:sm:3";
-const NS_STREAM = "http://etherx.jabber.org/streams";
-
-/** How to reach and log in to the server. */
-export interface SessionOptions {
-  /** Bare JID of the account, `user@domain`. */
-  jid: string;
-  password: string;
-  /** Resource to bind; the server picks one when absent. */
-  resource?: string;
-  /** Host, address or `xmpp://`/`xmpps://` URI; SRV lookup when absent. */
-  server?: string;
-  port?: number;
-  /** PEM text of extra CAs to trust (XMPP_CA_FILE). */
-  extraCa?: string;
-  /** Limit for connecting and for each request, in ms (default 15 000). */
-  timeoutMs?: number;
-}
-
-/** What `sendMessage` resolves to once the server has the message. */
-export interface SentMessage {
-  id: string;
-  sentAt: Date;
-}
-
-/** A live session; `await using` stops it. */
-export interface Session extends AsyncDisposable {
-  /** Full JID once online (`user@domain/resource`), else the bare JID. */
-  readonly jid: string;
-  /** Bare JID of the account, lower-case. */
-  readonly bareJid: string;
-  /** Where the time of `start()` went. */
-  readonly timings: SessionTimings;
-  /** Connects, secures, authenticates and binds. */
-  start(): Promise<void>;
-  /** Sends a chat message; resolves when the server has acknowledged it. */
-  sendMessage(to: string, body: string): Promise<SentMessage>;
-  /** Fetches the roster. */
-  getRoster(): Promise<RosterItem[]>;
-  /** Adds or renames a roster contact. */
-  updateContact(
-    jid: string,
-    options?: { name?: string; groups?: string[] },
-  ): Promise<void>;
-  /** Removes a contact from the roster (and any subscription). */
-  removeContact(jid: string): Promise<void>;
-  /** Tells a contact we are typing, paused … (XEP-0085); no acknowledgement is awaited. */
-  sendChatState(to: string, state: ChatState): Promise<void>;
-  /** Asks to see a contact's presence. */
-  requestSubscription(jid: string): Promise<void>;
-  /** Answers a contact's subscription request. */
-  answerSubscription(jid: string, approve: boolean): Promise<void>;
-  /** Announces our presence (initial presence when called first). */
-  sendPresence(show?: PresenceShow, status?: string): Promise<void>;
-  /** Presences known for a contact's resources. */
-  presencesOf(bareJid: string): Presence[];
-  /** Waits until the server has handled everything sent before. */
-  roundTrip(): Promise<void>;
-  /** Subscribes to an event; returns the function that unsubscribes. */
-  on<K extends keyof SessionEvents>(
-    event: K,
-    handler: (payload: SessionEvents[K]) => void,
-  ): () => void;
-  /** Goes offline cleanly: no timers or sockets are left behind. */
-  stop(): Promise<void>;
-}
 
 /** Returns the lower-case bare form of a JID, or throws `UsageError`. */
 export function toBareJid(text: string, what = "JID"): string {
@@ -125,23 +53,6 @@ export function toBareJid(text: string, what = "JID"): string {
     });
   }
   return parsed.bare().toString().toLowerCase();
-}
-
-function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
-  onTimeout: () => void,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      const err = new Error(`no answer within ${ms} ms`);
-      err.name = "TimeoutError";
-      reject(err);
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -172,103 +83,29 @@ export function createSession(options: SessionOptions): Session {
 
   async function connectOnce(candidate: string): Promise<void> {
     service = candidate;
-    const since = () => Math.round(performance.now() * 10) / 10;
-    timings.started = since();
-    const e = createEntity({
-      domain,
-      service: candidate,
-      timeout: Math.min(timeoutMs, 5000),
-    });
-    e.transports.push(
-      createTransport({ servername: domain, extraCa: options.extraCa }),
-    );
-    const p = setupPlugins(e, options.resource, (features) => {
-      requireTls(
-        features,
-        { servername: domain, extraCa: options.extraCa },
-        () => {
-          timings.secured = since();
+    const connection = openConnection(
+      {
+        service: candidate,
+        domain,
+        bareJid,
+        username,
+        password: options.password,
+        resource: options.resource,
+        extraCa: options.extraCa,
+        timeoutMs,
+        timings,
+      },
+      {
+        onStanza: inbound.onStanza,
+        onRosterPush: (item) => events.emit("roster", item),
+        onClosed: () => {
+          if (!stopping) events.emit("status", "offline");
         },
-      );
-      authenticate(features, { username, password: options.password }, () => {
-        timings.authenticated = since();
-      });
-    });
-    p.streamManagement.requestAckDebounce = 0;
-    p.iqCallee.get(NS_PING, "ping", () => true);
-    p.iqCallee.set(NS_ROSTER, "query", ({ stanza }) => {
-      const from = stanza.attrs.from;
-      if (from && toBareSafe(from) !== bareJid) return undefined; // spoofed push
-      for (const item of stanza.getChild("query")?.getChildren("item") ?? []) {
-        const parsed = toRosterItem(item);
-        if (parsed) events.emit("roster", parsed);
-      }
-      return true;
-    });
-    entity = e;
-    plugins = p;
-    let smOffered = false;
-    const smSettled = new Promise<void>((resolve) => {
-      e.on(
-        "nonza",
-        ((el: Element) => {
-          if (
-            el.is("features", NS_STREAM) && el.getChild("sm", NS_SM)
-          ) smOffered = true;
-          if (el.is("enabled", NS_SM) || el.is("failed", NS_SM)) {
-            smEnabled = el.is("enabled", NS_SM);
-            // Resolve after xmpp.js has handled the same element.
-            setTimeout(resolve, 0);
-          }
-        }) as never,
-      );
-    });
-    e.on("connect", (() => (timings.connected ??= since())) as never);
-    e.on("stanza", inbound.onStanza as never);
-    e.on(
-      "offline",
-      (() => {
-        if (!stopping) events.emit("status", "offline");
-      }) as never,
+      },
     );
-    e.on(
-      "disconnect",
-      (() => {
-        if (!stopping) events.emit("status", "offline");
-      }) as never,
-    );
-    e.on("error", (() => {}) as never); // surfaced through start() and status
-    if (Deno.env.get("PIDGIN_DEBUG_XML")) {
-      e.on(
-        "element",
-        ((el: Element) =>
-          console.error(
-            performance.now().toFixed(1),
-            "IN",
-            el.toString().slice(0, 60),
-          )) as never,
-      );
-      e.on(
-        "send",
-        ((el: Element) =>
-          console.error(
-            performance.now().toFixed(1),
-            "OUT",
-            el.toString().slice(0, 60),
-          )) as never,
-      );
-    }
-    await e.start();
-    timings.bound = since();
-    if (smOffered) await withTimeout(smSettled, timeoutMs, () => {});
-  }
-
-  function toBareSafe(jid: string): string | undefined {
-    try {
-      return parseJid(jid).bare().toString().toLowerCase();
-    } catch {
-      return undefined;
-    }
+    entity = connection.entity;
+    plugins = connection.plugins;
+    smEnabled = (await connection.ready).streamManagement;
   }
 
   function requireOnline(): { entity: Entity; plugins: Plugins } {

@@ -94,3 +94,67 @@ export interface SessionTimings {
   authenticated?: number;
   bound?: number;
 }
+
+/** How to reach and log in to the server. */
+export interface SessionOptions {
+  /** Bare JID of the account, `user@domain`. */
+  jid: string;
+  password: string;
+  /** Resource to bind; the server picks one when absent. */
+  resource?: string;
+  /** Host, address or `xmpp://`/`xmpps://` URI; SRV lookup when absent. */
+  server?: string;
+  port?: number;
+  /** PEM text of extra CAs to trust (XMPP_CA_FILE). */
+  extraCa?: string;
+  /** Limit for connecting and for each request, in ms (default 15 000). */
+  timeoutMs?: number;
+}
+
+/** What `sendMessage` resolves to once the server has the message. */
+export interface SentMessage {
+  id: string;
+  sentAt: Date;
+}
+
+/** A live session; `await using` stops it. */
+export interface Session extends AsyncDisposable {
+  /** Full JID once online (`user@domain/resource`), else the bare JID. */
+  readonly jid: string;
+  /** Bare JID of the account, lower-case. */
+  readonly bareJid: string;
+  /** Where the time of `start()` went. */
+  readonly timings: SessionTimings;
+  /** Connects, secures, authenticates and binds. */
+  start(): Promise<void>;
+  /** Sends a chat message; resolves when the server has acknowledged it. */
+  sendMessage(to: string, body: string): Promise<SentMessage>;
+  /** Fetches the roster. */
+  getRoster(): Promise<RosterItem[]>;
+  /** Adds or renames a roster contact. */
+  updateContact(
+    jid: string,
+    options?: { name?: string; groups?: string[] },
+  ): Promise<void>;
+  /** Removes a contact from the roster (and any subscription). */
+  removeContact(jid: string): Promise<void>;
+  /** Tells a contact we are typing, paused … (XEP-0085); no acknowledgement is awaited. */
+  sendChatState(to: string, state: ChatState): Promise<void>;
+  /** Asks to see a contact's presence. */
+  requestSubscription(jid: string): Promise<void>;
+  /** Answers a contact's subscription request. */
+  answerSubscription(jid: string, approve: boolean): Promise<void>;
+  /** Announces our presence (initial presence when called first). */
+  sendPresence(show?: PresenceShow, status?: string): Promise<void>;
+  /** Presences known for a contact's resources. */
+  presencesOf(bareJid: string): Presence[];
+  /** Waits until the server has handled everything sent before. */
+  roundTrip(): Promise<void>;
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<K extends keyof SessionEvents>(
+    event: K,
+    handler: (payload: SessionEvents[K]) => void,
+  ): () => void;
+  /** Goes offline cleanly: no timers or sockets are left behind. */
+  stop(): Promise<void>;
+}

@@ -9,6 +9,11 @@ const PERMISSIONS = [
   "--allow-sys",
 ];
 
+/** The command line that runs pidgin from source, for tests that start it themselves (tmux). */
+export function cliCommand(...args: string[]): string[] {
+  return [Deno.execPath(), "run", "--quiet", ...PERMISSIONS, MAIN, ...args];
+}
+
 /** What a finished run printed. */
 export interface CliResult {
   code: number;

@@ -7,31 +7,15 @@ import {
   readConversationLogs,
 } from "../_support/accounts.ts";
 import { startProsody } from "../_support/prosody.ts";
+import { cliCommand } from "../_support/run_cli.ts";
 import { startTerminal } from "../_support/tmux.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const PERMISSIONS = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-];
 
 Deno.test("chat in a terminal prints an incoming message above the prompt and keeps the half-typed line", async () => {
   await using prosody = await startProsody();
   const purple = join(prosody.dir, "purple");
   await using bob = await onlinePeer(prosody);
   await using term = await startTerminal(
-    [
-      Deno.execPath(),
-      "run",
-      "--quiet",
-      ...PERMISSIONS,
-      MAIN,
-      "chat",
-      "bob@localhost",
-    ],
+    cliCommand("chat", "bob@localhost"),
     {
       env: {
         ...aliceEnv(prosody, purple),

@@ -2,17 +2,9 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { aliceEnv, nextMessages, onlinePeer } from "../_support/accounts.ts";
 import { startProsody } from "../_support/prosody.ts";
+import { cliCommand } from "../_support/run_cli.ts";
 import { startTerminal } from "../_support/tmux.ts";
 import type { ChatStateEvent, Session } from "../../src/xmpp/mod.ts";
-
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const PERMISSIONS = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-];
 
 function nextChatState(
   session: Session,
@@ -54,7 +46,7 @@ Deno.test("interactive mode in a terminal: completion, typing, unread counts, a 
     PATH: Deno.env.get("PATH") ?? "",
     PIDGIN_BELL: "off",
   };
-  const command = [Deno.execPath(), "run", "--quiet", ...PERMISSIONS, MAIN];
+  const command = cliCommand();
   const last = (s: string[]) => s.filter((l) => l !== "").at(-1) ?? "";
 
   {

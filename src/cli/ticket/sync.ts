@@ -2,6 +2,7 @@ import { InterruptedError, UsageError } from "../../errors.ts";
 import { sanitizeForTerminal } from "../../text/sanitize.ts";
 import type { SyncEvent } from "../../tickets/mod.ts";
 import type { CommandSpec } from "../command.ts";
+import { logAndSend } from "../context.ts";
 import { openTicketServices } from "./_services.ts";
 
 function describe(id: string, event: SyncEvent): string {
@@ -119,13 +120,7 @@ async function openRelay(ctx: Parameters<CommandSpec["run"]>[2]) {
   const log = await ctx.openLog(session);
   return {
     async send(contact: string, body: string) {
-      await log.append(contact, {
-        direction: "out",
-        name: log.ownName,
-        body,
-        time: new Date(),
-      });
-      await session.sendMessage(contact, body);
+      await logAndSend(session, log, contact, body);
     },
     async [Symbol.asyncDispose]() {
       await log[Symbol.asyncDispose]();
