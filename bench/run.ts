@@ -358,7 +358,7 @@ const receivers = {
     flood([...chatArgs.slice(0, -2), "chat", "--no-log", BOB.jid], pidginEnv),
   "bare @xmpp/client": () => flood(bareArgs, { DENO_CERT: prosody.caFile }),
 };
-const ROUNDS = 3;
+const ROUNDS = 5;
 const results = new Map<string, FloodResult[]>();
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, run] of Object.entries(receivers)) {

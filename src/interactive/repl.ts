@@ -4,7 +4,6 @@
  * completion, typing notifications) or from a pipe (each line run in order,
  * plain output, exit status from the first failure).
  */
-import { join } from "node:path";
 import type { CliContext } from "../cli/context.ts";
 import {
   AppError,
@@ -68,11 +67,7 @@ async function historyFile(ctx: CliContext, account: string): Promise<string> {
     purpleHome: config.PURPLE_HOME,
     home: config.home,
   });
-  return join(
-    store.stateDir(purpleDir),
-    store.escapeFilename(account),
-    "input_history",
-  );
+  return store.accountStatePath(purpleDir, account, "input_history");
 }
 
 async function readHistory(file: string): Promise<string[]> {

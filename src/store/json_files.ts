@@ -5,10 +5,20 @@
  */
 import { join } from "node:path";
 import { StoreError } from "../errors.ts";
+import { escapeFilename } from "./paths.ts";
 
 /** Where pidgin keeps its own files inside a profile. */
 export function stateDir(purpleDir: string): string {
   return join(purpleDir, "pidgin");
+}
+
+/** A path under the account's own folder of pidgin state: `<profile>/pidgin/<account>/<parts…>`. */
+export function accountStatePath(
+  purpleDir: string,
+  account: string,
+  ...parts: string[]
+): string {
+  return join(stateDir(purpleDir), escapeFilename(account), ...parts);
 }
 
 /** Writes `data` as JSON to `file` atomically, mode 0600, creating directories 0700. */

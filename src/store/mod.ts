@@ -32,6 +32,7 @@ export {
   readRecentLog,
 } from "./log_reader.ts";
 export {
+  accountStatePath,
   type JsonDir,
   openJsonDir,
   readJsonFile,

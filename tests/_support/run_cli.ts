@@ -1,13 +1,17 @@
 /** Runs `main.ts` as a user would, with `deno run`, and captures what it prints. */
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const PERMISSIONS = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-sys",
-];
+/**
+ * Exactly the permissions of the `pidgin` task (and of `deno task compile`),
+ * so the tests prove the program needs no more than it is granted.
+ */
+const PERMISSIONS: string[] = (() => {
+  const config = JSON.parse(
+    Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
+  );
+  const task: string = config.tasks.pidgin;
+  return task.replace(/^deno run /, "").replace(/ main\.ts$/, "").split(" ");
+})();
 
 /** The command line that runs pidgin from source, for tests that start it themselves (tmux). */
 export function cliCommand(...args: string[]): string[] {

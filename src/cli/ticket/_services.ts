@@ -2,7 +2,6 @@
  * What the ticket commands share: the client, the outbox and the ticket
  * index of the configured account, built from the settings.
  */
-import { join } from "node:path";
 import type { Config } from "../../config/mod.ts";
 import { UsageError } from "../../errors.ts";
 import type {
@@ -59,14 +58,16 @@ export async function openTicketServices(
     purpleHome: config.PURPLE_HOME,
     home: config.home,
   });
-  const state = join(store.stateDir(purpleDir), store.escapeFilename(account));
+
   const client = new tickets.TicketClient({
     baseUrl,
     token,
     timeoutMs: (config.API_TIMEOUT ?? 5) * 1000,
   });
-  const outbox = new tickets.Outbox(store.openJsonDir(join(state, "outbox")));
-  const indexFile = join(state, "tickets.json");
+  const outbox = new tickets.Outbox(
+    store.openJsonDir(store.accountStatePath(purpleDir, account, "outbox")),
+  );
+  const indexFile = store.accountStatePath(purpleDir, account, "tickets.json");
   const index = new tickets.TicketIndex({
     read: () => store.readJsonFile(indexFile),
     write: (data) => store.writeJsonFile(indexFile, data),
