@@ -236,3 +236,33 @@ Deno.test("interactive mode: /history and /search read the logs; /deny and /remo
   await pidgin.writeLine("/quit");
   assert.equal((await pidgin.finish()).code, 0);
 });
+
+Deno.test("interactive mode keeps chatting when the ticket backend is down, and says so once", async () => {
+  await using prosody = await startProsody();
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const closedPort = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const env = aliceEnv(prosody, join(prosody.dir, "purple"), {
+    API_BASE_URL: `http://127.0.0.1:${closedPort}`,
+    API_TOKEN: "secret-token-never-shown",
+    TICKET_SYNC_INTERVAL: "3600",
+  });
+  await using bob = await onlinePeer(prosody);
+  const got = nextMessages(bob, 1);
+  const result = await runCli([], {
+    env,
+    stdin:
+      "/status away\n/status dnd busy\n/chat bob@localhost\nstill chatting\n/quit\n",
+  });
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.equal((await got)[0]!.body, "still chatting");
+  assert.equal(
+    result.stderr.match(/Cannot report presence to the ticket backend/g)
+      ?.length,
+    1,
+    result.stderr,
+  );
+  assert.ok(
+    !(result.stdout + result.stderr).includes("secret-token-never-shown"),
+  );
+});
