@@ -101,11 +101,21 @@ async function writeHistory(
  *
  * Requires net, read/write to the profile, env for the settings.
  */
-export async function runInteractive(ctx: CliContext): Promise<void> {
+export async function runInteractive(
+  ctx: CliContext,
+  options: {
+    /** Start in the conversation with this bare JID (`pidgin chat <jid>`). */
+    conversation?: string;
+    /** False: write no chat logs (`--no-log`). */
+    log?: boolean;
+  } = {},
+): Promise<void> {
   const interactive = Deno.stdin.isTerminal();
   const config = await ctx.config();
   await using session = await ctx.openSession();
-  await using log = await ctx.openLog(session);
+  await using log = await ctx.openLog(session, {
+    enabled: options.log !== false,
+  });
   const roster = await session.getRoster();
   await session.sendPresence();
   const { startTicketBackground } = await import(
@@ -221,9 +231,19 @@ export async function runInteractive(ctx: CliContext): Promise<void> {
   if (interactive) {
     view.line(
       view.dim(
-        `Online as ${session.jid}. /help lists the commands, /chat <jid> opens a conversation.`,
+        options.conversation
+          ? `Chatting with ${
+            view.clean(app.nameOf(options.conversation))
+          } as ${session.jid}; /quit or Ctrl-D to leave`
+          : `Online as ${session.jid}. /help lists the commands, /chat <jid> opens a conversation.`,
       ),
     );
+  }
+  if (options.conversation) {
+    app.open(options.conversation);
+    app.current = options.conversation;
+    app.updatePrompt();
+  } else if (interactive) {
     rl.prompt();
   }
   await closed;
