@@ -69,15 +69,11 @@ export const TicketSchema = z.object({
   context: z.array(z.string()),
 });
 
-export const TicketSummarySchema = z.object({
-  id: TicketIdSchema,
-  subject: z.string(),
-  status: TicketStatusSchema,
-  priority: PrioritySchema,
-  contact: JidSchema,
-  account: JidSchema,
-  createdAt: DateTime,
-  updatedAt: DateTime,
+/** A ticket in a list: the same fields without messages and context, plus how many messages. */
+export const TicketSummarySchema = TicketSchema.omit({
+  messages: true,
+  context: true,
+}).extend({
   messageCount: z.number().int().min(0),
 });
 
