@@ -6,6 +6,7 @@
  * process is killed at any point. Storage is passed in (the profile store).
  */
 import { z } from "zod";
+import { StoreError } from "../errors.ts";
 import { TicketApiError, type TicketClient } from "./client.ts";
 import {
   AddMessageRequestSchema,
@@ -129,9 +130,14 @@ export class Outbox {
     for (const [name, data] of await this.#storage.list()) {
       const parsed = OutboxItemSchema.safeParse(data);
       if (!parsed.success) {
-        throw new SyntaxError(`Outbox record "${name}" is not a valid item`, {
-          cause: parsed.error,
-        });
+        throw new StoreError(
+          `Cannot read the ticket outbox: record "${name}" is not a valid item`,
+          {
+            cause: parsed.error,
+            hint:
+              "Move that file out of the outbox folder; the other items are kept",
+          },
+        );
       }
       items.push(parsed.data);
     }

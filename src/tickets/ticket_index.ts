@@ -4,6 +4,7 @@
  * ticket's sync cursor. Storage is passed in (the profile store).
  */
 import { z } from "zod";
+import { StoreError } from "../errors.ts";
 import {
   JidSchema,
   type Ticket,
@@ -48,8 +49,9 @@ export class TicketIndex {
     if (data === undefined) return { version: 1, tickets: {} };
     const parsed = TicketIndexSchema.safeParse(data);
     if (!parsed.success) {
-      throw new SyntaxError("The ticket index is not valid", {
+      throw new StoreError("Cannot read the ticket index: it is not valid", {
         cause: parsed.error,
+        hint: "Move tickets.json away; pidgin ticket list rebuilds it",
       });
     }
     return parsed.data;
