@@ -3,7 +3,8 @@
  *
  * @module
  */
-export { createSession, toBareJid } from "./session.ts";
+export { toBareJid } from "./jid.ts";
+export { createSession } from "./session.ts";
 export type {
   ChatMessage,
   ChatState,

@@ -3,7 +3,7 @@
  * receive chat messages, presence and roster changes as plain data. Shared by
  * every subcommand and, later, the interactive mode.
  */
-import { ConnectionError, UsageError } from "../errors.ts";
+import { ConnectionError } from "../errors.ts";
 import { Emitter } from "./_emitter.ts";
 import { resolveCandidates } from "./_resolve.ts";
 import { openConnection, withTimeout } from "./_connect.ts";
@@ -16,6 +16,7 @@ import {
   xml,
 } from "./_xmpp_js.ts";
 import { toAppError } from "./errors.ts";
+import { toBareJid } from "./jid.ts";
 import { createInbound } from "./_inbound.ts";
 import {
   fetchRoster,
@@ -33,27 +34,6 @@ import type {
 } from "./types.ts";
 
 const NS_PING = "urn:xmpp:ping";
-
-/** Returns the lower-case bare form of a JID, or throws `UsageError`. */
-export function toBareJid(text: string, what = "JID"): string {
-  let parsed;
-  try {
-    parsed = parseJid(text.trim());
-  } catch (err) {
-    throw new UsageError(
-      `Invalid ${what} "${text}": ${err instanceof Error ? err.message : err}`,
-      {
-        hint: "A JID looks like user@example.com",
-      },
-    );
-  }
-  if (!parsed.local || !parsed.domain || /\s/.test(text.trim())) {
-    throw new UsageError(`Invalid ${what} "${text}": expected user@domain`, {
-      hint: "A JID looks like user@example.com",
-    });
-  }
-  return parsed.bare().toString().toLowerCase();
-}
 
 /**
  * Creates a session; nothing happens on the network until `start()`.
@@ -79,6 +59,8 @@ export function createSession(options: SessionOptions): Session {
   let plugins: Plugins | undefined;
   let service = options.server ?? domain;
   let smEnabled = false;
+  /** Fails the acknowledgements still awaited when the connection closes. */
+  const inFlight = new Set<(err: Error) => void>();
   let stopping = false;
 
   async function connectOnce(candidate: string): Promise<void> {
@@ -99,6 +81,15 @@ export function createSession(options: SessionOptions): Session {
         onStanza: inbound.onStanza,
         onRosterPush: (item) => events.emit("roster", item),
         onClosed: () => {
+          // Nothing in flight will be answered on this connection any more.
+          for (const fail of inFlight) {
+            fail(
+              new Error(
+                "the connection closed before the server acknowledged it",
+              ),
+            );
+          }
+          inFlight.clear();
           if (!stopping) events.emit("status", "offline");
         },
       },
@@ -121,10 +112,18 @@ export function createSession(options: SessionOptions): Session {
   async function request<T>(run: (link: Link) => Promise<T>): Promise<T> {
     const { entity: e, plugins: p } = requireOnline();
     try {
-      return await run({ entity: e, plugins: p, timeoutMs });
+      return await untilClosed(run({ entity: e, plugins: p, timeoutMs }));
     } catch (err) {
       throw toAppError(err, { jid: bareJid, service });
     }
+  }
+
+  /** `promise`, or a rejection as soon as the connection closes under it. */
+  function untilClosed<T>(promise: Promise<T>): Promise<T> {
+    let fail: (err: Error) => void = () => {};
+    const closed = new Promise<never>((_, reject) => (fail = reject));
+    inFlight.add(fail);
+    return Promise.race([promise, closed]).finally(() => inFlight.delete(fail));
   }
 
   async function teardown(): Promise<void> {
@@ -198,23 +197,26 @@ export function createSession(options: SessionOptions): Session {
         if (smEnabled) {
           const sm = p.streamManagement;
           const acked = new Promise<void>((resolve, reject) => {
-            const onAck = (s: Element) => {
+            const settle = (s: Element, outcome: () => void) => {
               if (s !== stanza) return;
               sm.off("ack", onAck);
               sm.off("fail", onFail);
-              resolve();
+              outcome();
             };
-            const onFail = (s: Element) => {
-              if (s !== stanza) return;
-              sm.off("ack", onAck);
-              sm.off("fail", onFail);
-              reject(new Error("the server did not acknowledge the message"));
-            };
+            const onAck = (s: Element) => settle(s, resolve);
+            const onFail = (s: Element) =>
+              settle(
+                s,
+                () =>
+                  reject(
+                    new Error("the server did not acknowledge the message"),
+                  ),
+              );
             sm.on("ack", onAck);
             sm.on("fail", onFail);
           });
           await e.send(stanza);
-          await withTimeout(acked, timeoutMs, () => {});
+          await withTimeout(untilClosed(acked), timeoutMs, () => {});
         } else {
           await e.send(stanza);
           await session.roundTrip();
@@ -261,14 +263,14 @@ export function createSession(options: SessionOptions): Session {
     async roundTrip() {
       const { plugins: p } = requireOnline();
       try {
-        await p.iqCaller.request(
+        await untilClosed(p.iqCaller.request(
           xml(
             "iq",
             { type: "get", to: domain },
             xml("ping", { xmlns: NS_PING }),
           ),
           timeoutMs,
-        );
+        ));
       } catch (err) {
         // An error reply is still a reply: the server handled what came before.
         if (err instanceof Error && err.name === "StanzaError") return;

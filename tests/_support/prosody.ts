@@ -31,6 +31,8 @@ export interface Prosody extends AsyncDisposable {
   register(account: TestAccount): Promise<void>;
   /** The server log so far, for failure messages. */
   log(): Promise<string>;
+  /** Kills the server at once, as a crash would (files stay until dispose). */
+  kill(): Promise<void>;
 }
 
 /** Options for {@linkcode startProsody}. */
@@ -266,6 +268,14 @@ export async function startProsody(
       },
       register,
       log: () => Deno.readTextFile(join(dir, "prosody.log")).catch(() => ""),
+      async kill() {
+        try {
+          running.kill("SIGKILL");
+        } catch {
+          // already gone
+        }
+        await running.status;
+      },
       async [Symbol.asyncDispose]() {
         try {
           running.kill("SIGTERM");

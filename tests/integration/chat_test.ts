@@ -151,3 +151,24 @@ Deno.test("chat on Ctrl-C exits 130 after closing its html log properly", async 
   );
   assert.deepEqual(lines.slice(3), ["</p>", "</body>", "</html>", ""]);
 });
+
+Deno.test("chat exits 5 with one line when the server goes away, and keeps what it logged", async () => {
+  await using prosody = await startProsody();
+  const purple = join(prosody.dir, "purple");
+  await using bob = await onlinePeer(prosody);
+  await using chat = spawnCli(["chat", "bob@localhost"], {
+    env: aliceEnv(prosody, purple),
+  });
+  const first = nextMessages(bob, 1);
+  await chat.writeLine("before the crash");
+  await first;
+  await prosody.kill();
+  const result = await chat.exited();
+  assert.equal(result.code, 5);
+  assert.equal(
+    result.stderr,
+    "pidgin: The connection to the server was lost\nhint: Run pidgin again\n",
+  );
+  const [log] = await readConversationLogs(purple, "bob@localhost");
+  assert.match(log!.text, /alice@localhost\/pidgin: before the crash\n$/);
+});
