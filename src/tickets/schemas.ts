@@ -89,9 +89,14 @@ export const AddMessageRequestSchema = z.object({
 });
 
 export const SyncEventSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("message"), message: MessageSchema }),
+  z.object({
+    type: z.literal("message"),
+    cursor: z.string(),
+    message: MessageSchema,
+  }),
   z.object({
     type: z.literal("status"),
+    cursor: z.string(),
     status: TicketStatusSchema,
     changedAt: DateTime,
   }),

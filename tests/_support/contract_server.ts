@@ -92,8 +92,13 @@ export function startContractServer(): ContractServer {
     return entry.failure;
   }
 
-  function addEvent(id: string, event: SyncEvent) {
-    events.get(id)!.push(event);
+  /** Appends an event; its cursor is the position after it. */
+  function addEvent(
+    id: string,
+    event: Omit<SyncEvent, "cursor"> & Record<string, unknown>,
+  ) {
+    const list = events.get(id)!;
+    list.push({ ...event, cursor: String(list.length + 1) } as SyncEvent);
   }
 
   function createTicket(req: CreateTicketRequest): Ticket {

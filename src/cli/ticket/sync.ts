@@ -91,6 +91,8 @@ export const ticketSyncCommand: CommandSpec = {
               event.message.author.kind === "agent" && entry
             ) {
               await relay.send(entry.contact, event.message.body);
+              // Saved after each relayed message: a crash repeats none of the earlier ones.
+              await services.index.setCursor(ticketId, event.cursor);
             }
           }
           await services.index.setCursor(
