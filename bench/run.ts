@@ -274,19 +274,31 @@ const sender = new Deno.Command(deno, {
 const senderIn = sender.stdin.getWriter();
 const senderOut = sender.stdout.pipeThrough(new TextDecoderStream())
   .getReader();
-async function senderSays(): Promise<void> {
-  let text = "";
-  while (!text.includes("ok\n")) {
+// The sender prints "ok" once it is online and after each command; count them.
+let oks = 0;
+let okWaiters: (() => void)[] = [];
+const senderDone = (async () => {
+  let pending = "";
+  while (true) {
     const { value, done } = await senderOut.read();
-    if (done) throw new Error("the flood sender exited");
-    text += value;
+    if (done) break;
+    const lines = (pending + value).split("\n");
+    pending = lines.pop()!;
+    oks += lines.filter((l) => l === "ok").length;
+    for (const wake of okWaiters) wake();
+    okWaiters = [];
   }
+})();
+async function okCount(n: number): Promise<void> {
+  while (oks < n) await new Promise<void>((resolve) => okWaiters.push(resolve));
 }
+let told = 1; // the "ok" for being online
 async function tell(line: string): Promise<void> {
+  const ticket = ++told;
   await senderIn.write(new TextEncoder().encode(`${line}\n`));
-  await senderSays();
+  await okCount(ticket);
 }
-await senderSays();
+await okCount(1);
 
 interface FloodResult {
   perSecond: number;
@@ -306,20 +318,38 @@ async function flood(
     stderr: "inherit",
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let lines = 0;
-  const waitForLines = async (target: number) => {
-    while (lines < target) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`the receiver exited after ${lines} lines`);
-      for (const ch of value) if (ch === "\n") lines++;
+  // Wait on what the receiver prints: the warm-up message (resent every
+  // 500 ms until it shows: the receiver may still be logging in), then the
+  // last message of the flood, which arrives last because XMPP keeps order.
+  let tail = "";
+  const waitFor = async (
+    text: string,
+    timeoutMs: number,
+    onTick?: () => Promise<void>,
+  ) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!tail.includes(text)) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `bench: the receiver never printed ${JSON.stringify(text)}`,
+        );
+      }
+      const tick = onTick
+        ? setInterval(() => onTick().catch(() => {}), 500)
+        : undefined;
+      const { value, done } = await reader.read().finally(() =>
+        clearInterval(tick)
+      );
+      if (done) throw new Error("bench: the receiver exited");
+      tail = (tail + value).slice(-200);
     }
   };
   await tell(`warmup ${ALICE.jid}`);
-  await waitForLines(1);
+  await waitFor("warmup\n", 30_000, () => tell(`warmup ${ALICE.jid}`));
   const cpu0 = await cpuSeconds(child.pid);
   const t0 = performance.now();
   await tell(`flood ${ALICE.jid} ${FLOOD}`);
-  await waitForLines(1 + FLOOD);
+  await waitFor(`m${FLOOD}\n`, 120_000);
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = (await cpuSeconds(child.pid)) - cpu0;
   const peakMb = await peakRssMb(child.pid);
@@ -377,8 +407,8 @@ const logged = summary("pidgin chat (logging)");
 const unlogged = summary("pidgin chat --no-log");
 const bare = summary("bare @xmpp/client");
 await senderIn.close();
-await senderOut.cancel();
 await sender.status;
+await senderDone;
 
 console.log(
   `\n3. receiving a flood of ${FLOOD} messages (median of ${ROUNDS} rounds each)`,

@@ -176,13 +176,18 @@ export function createApp(
 
   // Messages that arrive together are logged with one write per conversation.
   let arrived: ChatMessage[] = [];
+  // One write for the log of each conversation and one for the screen per batch.
   const flushArrived = async () => {
     const batch = arrived;
     arrived = [];
     await logIncoming(log, batch, app.nameOf);
-    for (const m of batch) show(m);
+    const lines = batch.map(render);
+    view.line(lines.join("\n"));
+    if (batch.some((m) => m.fromBare !== app.current)) view.ring();
+    app.updatePrompt();
   };
-  const show = (m: ChatMessage) => {
+  /** The line a message gets; one from elsewhere counts as unread and shows as a notice. */
+  const render = (m: ChatMessage): string => {
     const conversation = app.open(m.fromBare);
     conversation.typing = false;
     const who = view.name(app.nameOf(m.fromBare));
@@ -190,22 +195,16 @@ export function createApp(
     const line = m.body.startsWith("/me ")
       ? `${clock(m.sentAt)} * ${who} ${body.slice(4)}`
       : `${clock(m.sentAt)} ${who}: ${body}`;
-    if (app.current === m.fromBare) {
-      view.line(line);
-    } else {
-      conversation.unread++;
-      conversation.missed.push(line);
-      const preview = body.length > 60 ? `${body.slice(0, 60)}…` : body;
-      view.line(
-        view.dim(
-          `(${clock(m.sentAt)} ${conversation.unread} unread from ${
-            view.clean(app.nameOf(m.fromBare))
-          }: ${preview})`,
-        ),
-      );
-      view.ring();
-    }
-    app.updatePrompt();
+    if (app.current === m.fromBare) return line;
+    conversation.unread++;
+    conversation.missed.push(line);
+    const preview = body.length > 60 ? `${body.slice(0, 60)}…` : body;
+    const from = view.clean(app.nameOf(m.fromBare));
+    return view.dim(
+      `(${
+        clock(m.sentAt)
+      } ${conversation.unread} unread from ${from}: ${preview})`,
+    );
   };
 
   const unsubscribe = [
