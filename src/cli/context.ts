@@ -22,6 +22,8 @@ export interface CliContext {
   /** True when stdout is a terminal and NO_COLOR is not set. */
   readonly color: boolean;
   config(): Promise<Config>;
+  /** The profile directory: `--purple-dir` > `PURPLE_HOME` > `~/.purple`. */
+  purpleDir(): Promise<string>;
   /** Starts a session for the configured account. */
   openSession(): Promise<Session>;
   /** The chat log and display names of the session's account; `enabled: false` writes nothing. */
@@ -135,14 +137,21 @@ export function createCliContext(globals: GlobalOptions): CliContext {
       await session.start();
       return session;
     },
-    async openLog(session, { enabled = true } = {}) {
-      const cfg = await ctx.config();
-      const store = await import("../store/mod.ts");
-      const purpleDir = store.resolvePurpleDir({
+    async purpleDir() {
+      const [cfg, store] = await Promise.all([
+        ctx.config(),
+        import("../store/mod.ts"),
+      ]);
+      return store.resolvePurpleDir({
         flag: globals.purpleDir,
         purpleHome: cfg.PURPLE_HOME,
         home: cfg.home,
       });
+    },
+    async openLog(session, { enabled = true } = {}) {
+      const cfg = await ctx.config();
+      const store = await import("../store/mod.ts");
+      const purpleDir = await ctx.purpleDir();
       const [names, zone] = await Promise.all([
         store.readProfileNames(purpleDir, session.bareJid),
         store.loadZoneNames(cfg.tz),

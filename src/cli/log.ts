@@ -35,11 +35,7 @@ export const logCommand: CommandSpec = {
     const contact = toBareJid(who, "contact");
     const config = await ctx.config();
     const account = toBareJid(requireSetting(config, "XMPP_JID"), "XMPP_JID");
-    const purpleDir = store.resolvePurpleDir({
-      flag: ctx.globals.purpleDir,
-      purpleHome: config.PURPLE_HOME,
-      home: config.home,
-    });
+    const purpleDir = await ctx.purpleDir();
     const entries = await store.readRecentLog(
       purpleDir,
       account,

@@ -61,13 +61,11 @@ export function complete(line: string, app: App): [string[], string] {
 
 async function historyFile(ctx: CliContext, account: string): Promise<string> {
   const store = await import("../store/mod.ts");
-  const config = await ctx.config();
-  const purpleDir = store.resolvePurpleDir({
-    flag: ctx.globals.purpleDir,
-    purpleHome: config.PURPLE_HOME,
-    home: config.home,
-  });
-  return store.accountStatePath(purpleDir, account, "input_history");
+  return store.accountStatePath(
+    await ctx.purpleDir(),
+    account,
+    "input_history",
+  );
 }
 
 async function readHistory(file: string): Promise<string[]> {

@@ -53,11 +53,7 @@ export async function openTicketServices(
     }
     throw err;
   }
-  const purpleDir = store.resolvePurpleDir({
-    flag: ctx.globals.purpleDir,
-    purpleHome: config.PURPLE_HOME,
-    home: config.home,
-  });
+  const purpleDir = await ctx.purpleDir();
 
   const client = new tickets.TicketClient({
     baseUrl,

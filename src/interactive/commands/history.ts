@@ -4,12 +4,7 @@ import type { SlashCommand } from "./command.ts";
 
 async function profile(app: App) {
   const store = await import("../../store/mod.ts");
-  const config = await app.ctx.config();
-  const purpleDir = store.resolvePurpleDir({
-    flag: app.ctx.globals.purpleDir,
-    purpleHome: config.PURPLE_HOME,
-    home: config.home,
-  });
+  const purpleDir = await app.ctx.purpleDir();
   return { store, purpleDir };
 }
 
