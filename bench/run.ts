@@ -13,11 +13,12 @@
  */
 import { join } from "node:path";
 import { startProsody } from "../tests/_support/prosody.ts";
+import { cliCommand, PERMISSIONS } from "../tests/_support/run_cli.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 15);
 const FLOOD = Number(Deno.env.get("BENCH_FLOOD") ?? 10_000);
 const ROOT = new URL("..", import.meta.url).pathname;
-const MAIN = join(ROOT, "main.ts");
+/** Helper scripts (sender, baselines) run with broad permissions; pidgin with exactly its own. */
 const PERMS = [
   "--allow-net",
   "--allow-read",
@@ -143,17 +144,7 @@ const goEnv = {
   PATH: pidginEnv.PATH,
 };
 const deno = Deno.execPath();
-const pidginSend = [
-  deno,
-  "run",
-  "--quiet",
-  ...PERMS,
-  MAIN,
-  "--timings",
-  "send",
-  BOB.jid,
-  "bench message",
-];
+const pidginSend = cliCommand("--timings", "send", BOB.jid, "bench message");
 const goSend = [
   "go-sendxmpp",
   "-u",
@@ -226,12 +217,12 @@ for (const key of Object.keys(steps[0]!)) {
 }
 
 // 2. --help
-const help = [deno, "run", "--quiet", ...PERMS, MAIN, "--help"];
+const help = cliCommand("--help");
 const empty = [
   deno,
   "run",
   "--quiet",
-  ...PERMS,
+  ...PERMISSIONS,
   join(ROOT, "bench", "empty.ts"),
 ];
 await timed(help, pidginEnv);
@@ -363,16 +354,7 @@ async function flood(
   };
 }
 
-const chatArgs = [
-  "run",
-  "--quiet",
-  ...PERMS,
-  MAIN,
-  "--resource",
-  "flood",
-  "chat",
-  BOB.jid,
-];
+const chatArgs = cliCommand("--resource", "flood", "chat", BOB.jid).slice(1);
 const bareArgs = [
   "run",
   "--quiet",

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { createSession } from "../src/xmpp/mod.ts";
 import { startProsody } from "../tests/_support/prosody.ts";
+import { cliCommand } from "../tests/_support/run_cli.ts";
 
 const YOU = { jid: "you@localhost", password: "you-demo-pw" };
 const ECHO = { jid: "echo@localhost", password: "echo-demo-pw" };
@@ -48,20 +49,9 @@ console.error(
 console.error(
   "demo: type a line and press Enter; /me waves; /quit or Ctrl-D to leave\n",
 );
-const chat = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "--quiet",
-    "--allow-net",
-    "--allow-read",
-    "--allow-write",
-    "--allow-env",
-    "--allow-sys",
-    new URL("../main.ts", import.meta.url).pathname,
-    "chat",
-    ECHO.jid,
-    ...Deno.args,
-  ],
+const [deno, ...args] = cliCommand("chat", ECHO.jid, ...Deno.args);
+const chat = new Deno.Command(deno!, {
+  args,
   env: {
     ...server.env,
     XMPP_JID: YOU.jid,

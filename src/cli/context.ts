@@ -4,7 +4,7 @@
  * first use, so `pidgin --help` does not pay for them.
  */
 import type { Config, ConfigFlags } from "../config/mod.ts";
-import type { ChatLog, LogEntry, ProfileNames } from "../store/mod.ts";
+import type { LogEntry } from "../store/mod.ts";
 import type { ChatMessage, SentMessage, Session } from "../xmpp/mod.ts";
 import { ConfigError } from "../errors.ts";
 
@@ -39,8 +39,6 @@ export interface CliContext {
 
 /** The chat log with the names Pidgin would use. */
 export interface AccountLog extends AsyncDisposable {
-  log: ChatLog;
-  names: ProfileNames;
   /** Our name in logs: the account alias, else the full JID. */
   ownName: string;
   /** A contact's name in logs: buddy alias, else roster name, else JID. */
@@ -168,8 +166,6 @@ export function createCliContext(globals: GlobalOptions): CliContext {
       });
       const ownName = names.accountAlias ?? session.jid;
       return {
-        log,
-        names,
         ownName,
         nameOf(bare, rosterName) {
           return names.buddyAliases.get(bare) ?? rosterName ?? bare;

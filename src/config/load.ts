@@ -24,8 +24,6 @@ export interface Config extends Env {
   locale: { LC_ALL?: string; LC_TIME?: string; LANG?: string };
   /** TZ, for log file names. */
   tz?: string;
-  /** True unless NO_COLOR is set. */
-  colorAllowed: boolean;
 }
 
 const KEYS = Object.keys(EnvSchema.shape) as (keyof Env)[];
@@ -47,7 +45,7 @@ async function readDotenv(file: string): Promise<Record<string, string>> {
  * Loads the configuration.
  *
  * Requires env access to the variables in `EnvSchema` plus HOME, TZ, LANG,
- * LC_ALL, LC_TIME and NO_COLOR, and read access to `.env`.
+ * LC_ALL and LC_TIME, and read access to `.env`.
  */
 export async function loadConfig(
   flags: ConfigFlags,
@@ -89,7 +87,6 @@ export async function loadConfig(
       LANG: env("LANG"),
     },
     tz: env("TZ"),
-    colorAllowed: env("NO_COLOR") === undefined || env("NO_COLOR") === "",
   };
 }
 

@@ -146,7 +146,11 @@ export async function runInteractive(
   });
   view.attach(rl);
   const sync = tickets
-    ? await startTicketSync(app, (config.TICKET_SYNC_INTERVAL ?? 30) * 1000)
+    ? startTicketSync(
+      app,
+      tickets.services,
+      (config.TICKET_SYNC_INTERVAL ?? 30) * 1000,
+    )
     : undefined;
 
   let failure: AppError | undefined;

@@ -3,15 +3,15 @@
  * account's open tickets is printed in the chat with the ticket's contact.
  */
 import { sanitizeForTerminal } from "../text/sanitize.ts";
+import type { TicketServices } from "../cli/ticket/_services.ts";
 import type { App } from "./app.ts";
 
 /** Starts syncing; `stop()` ends it after the round under way. */
-export async function startTicketSync(
+export function startTicketSync(
   app: App,
+  services: TicketServices,
   intervalMs: number,
-): Promise<{ stop(): void }> {
-  const { openTicketServices } = await import("../cli/ticket/_services.ts");
-  const services = await openTicketServices(app.ctx);
+): { stop(): void } {
   let stopped = false;
   let warned = false;
   const round = async () => {

@@ -18,14 +18,7 @@ export function createInbound(events: Emitter<SessionEvents>) {
     onStanza(stanza: Element): void {
       if (stanza.is("message")) {
         const message = toChatMessage(stanza);
-        if (message) {
-          events.emit("chatstate", {
-            from: message.from,
-            fromBare: message.fromBare,
-            state: "active",
-          });
-          return events.emit("message", message);
-        }
+        if (message) return events.emit("message", message);
         const state = toChatState(stanza);
         if (state) return events.emit("chatstate", state);
         if (stanza.attrs.type === "error") {

@@ -5,7 +5,7 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
  * Exactly the permissions of the `pidgin` task (and of `deno task compile`),
  * so the tests prove the program needs no more than it is granted.
  */
-const PERMISSIONS: string[] = (() => {
+export const PERMISSIONS: string[] = (() => {
   const config = JSON.parse(
     Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
   );

@@ -5,13 +5,15 @@
  */
 import { sanitizeForTerminal } from "../../text/sanitize.ts";
 import type { CliContext } from "../context.ts";
-import { openTicketServices } from "./_services.ts";
+import { openTicketServices, type TicketServices } from "./_services.ts";
 
 /** Presence states the backend knows. */
 export type ReportedShow = "available" | "away" | "xa" | "dnd" | "offline";
 
 /** Running background work; `stop()` reports nothing itself, it waits for what is under way. */
 export interface TicketBackground {
+  /** The ticket services it runs on, for everything else the session does with tickets. */
+  services: TicketServices;
   report(show: ReportedShow, status?: string): void;
   stop(): Promise<void>;
 }
@@ -44,6 +46,7 @@ export async function startTicketBackground(
   flush();
   const timer = setInterval(flush, FLUSH_EVERY_MS);
   return {
+    services,
     report(show, status) {
       track(
         services.client.reportPresence(

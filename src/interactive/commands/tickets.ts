@@ -2,15 +2,14 @@ import { ConfigError, UsageError } from "../../errors.ts";
 import type { App } from "../app.ts";
 import type { SlashCommand } from "./command.ts";
 
-async function services(app: App) {
-  const config = await app.ctx.config();
-  if (!config.API_BASE_URL || !config.API_TOKEN) {
+/** The session's ticket services, opened at start when the backend is configured. */
+function services(app: App) {
+  if (!app.tickets) {
     throw new ConfigError("The ticket backend is not configured", {
       hint: "Set API_BASE_URL and API_TOKEN",
     });
   }
-  const { openTicketServices } = await import("../../cli/ticket/_services.ts");
-  return openTicketServices(app.ctx);
+  return app.tickets.services;
 }
 
 export const ticket: SlashCommand = {
@@ -30,7 +29,7 @@ export const ticket: SlashCommand = {
       });
     }
     const { createTicketFor } = await import("../../cli/ticket/_services.ts");
-    const outcome = await createTicketFor(await services(app), {
+    const outcome = await createTicketFor(services(app), {
       contact: app.current,
       body: args,
     });
@@ -64,7 +63,7 @@ export const tickets: SlashCommand = {
         hint: "Open one with /chat <jid>",
       });
     }
-    const s = await services(app);
+    const s = services(app);
     const { view } = app;
     let rows: { id: string; status: string; subject: string }[];
     try {
