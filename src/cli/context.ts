@@ -6,7 +6,7 @@
 import type { Config, ConfigFlags } from "../config/mod.ts";
 import type { LogEntry } from "../store/mod.ts";
 import type { ChatMessage, SentMessage, Session } from "../xmpp/mod.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, UsageError } from "../errors.ts";
 
 /** Global flags shared by all commands. */
 export interface GlobalOptions extends ConfigFlags {
@@ -63,7 +63,7 @@ function parseTimeout(text: string | undefined): number {
   if (text === undefined) return 15_000;
   const seconds = Number(text.replace(/s$/, ""));
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new ConfigError(
+    throw new UsageError(
       `Invalid --timeout "${text}": expected a number of seconds`,
       {
         hint: "Pass for example --timeout 30",

@@ -9,6 +9,7 @@
  */
 import { join } from "node:path";
 import { StoreError } from "../errors.ts";
+import { fsError } from "./_fs_error.ts";
 import {
   formatLogEntry,
   formatLogFooter,
@@ -88,10 +89,7 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
       writeAll(file, encoder.encode(header));
       return { path, file };
     } catch (err) {
-      throw new StoreError(`Cannot write the chat log "${path}"`, {
-        cause: err,
-        hint: "Check that the Pidgin profile directory is writable",
-      });
+      throw fsError(`Cannot write the chat log "${path}"`, err);
     }
   }
 
@@ -116,9 +114,7 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
     try {
       writeAll(log.file, encoder.encode(text));
     } catch (err) {
-      throw new StoreError(`Cannot write the chat log "${log.path}"`, {
-        cause: err,
-      });
+      throw fsError(`Cannot write the chat log "${log.path}"`, err);
     }
   }
 

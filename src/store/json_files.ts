@@ -5,6 +5,7 @@
  */
 import { join } from "node:path";
 import { StoreError } from "../errors.ts";
+import { fsError } from "./_fs_error.ts";
 import { escapeFilename } from "./paths.ts";
 
 /** Where pidgin keeps its own files inside a profile. */
@@ -46,10 +47,7 @@ export async function writeJsonFile(
     await Deno.rename(tmp, file);
   } catch (err) {
     await Deno.remove(tmp).catch(() => {});
-    throw new StoreError(`Cannot write "${file}"`, {
-      cause: err,
-      hint: "Check that the profile directory is writable",
-    });
+    throw fsError(`Cannot write "${file}"`, err);
   }
 }
 
@@ -60,7 +58,7 @@ export async function readJsonFile(file: string): Promise<unknown> {
     text = await Deno.readTextFile(file);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
-    throw new StoreError(`Cannot read "${file}"`, { cause: err });
+    throw fsError(`Cannot read "${file}"`, err);
   }
   try {
     return JSON.parse(text);
@@ -99,7 +97,7 @@ export function openJsonDir(dir: string): JsonDir {
         }
       } catch (err) {
         if (err instanceof Deno.errors.NotFound) return [];
-        throw new StoreError(`Cannot read "${dir}"`, { cause: err });
+        throw fsError(`Cannot read "${dir}"`, err);
       }
       names.sort();
       const records: [string, unknown][] = [];
@@ -117,7 +115,7 @@ export function openJsonDir(dir: string): JsonDir {
         await Deno.remove(pathOf(name));
       } catch (err) {
         if (err instanceof Deno.errors.NotFound) return;
-        throw new StoreError(`Cannot remove "${pathOf(name)}"`, { cause: err });
+        throw fsError(`Cannot remove "${pathOf(name)}"`, err);
       }
     },
   };

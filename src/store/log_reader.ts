@@ -6,7 +6,7 @@
  */
 import { decodeHTML } from "entities";
 import { join } from "node:path";
-import { StoreError } from "../errors.ts";
+import { fsError } from "./_fs_error.ts";
 import { conversationLogDir } from "./paths.ts";
 
 /** One logged message (or status line) as the viewer shows it. */
@@ -97,9 +97,7 @@ export async function readRecentLog(
     }
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return [];
-    throw new StoreError(`Cannot read the chat logs in "${dir}"`, {
-      cause: err,
-    });
+    throw fsError(`Cannot read the chat logs in "${dir}"`, err);
   }
   files.sort((a, b) => logFileTime(a) - logFileTime(b) || a.localeCompare(b));
   const found: LoggedEntry[] = [];
@@ -109,9 +107,7 @@ export async function readRecentLog(
     try {
       text = await Deno.readTextFile(join(dir, file));
     } catch (err) {
-      throw new StoreError(`Cannot read the chat log "${join(dir, file)}"`, {
-        cause: err,
-      });
+      throw fsError(`Cannot read the chat log "${join(dir, file)}"`, err);
     }
     const entries = file.endsWith(".txt")
       ? parseTxtLog(text)

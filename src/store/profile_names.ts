@@ -7,6 +7,7 @@ import { parse } from "ltx";
 import type { Element } from "ltx";
 import { join } from "node:path";
 import { StoreError } from "../errors.ts";
+import { fsError } from "./_fs_error.ts";
 
 /** Aliases of one account, keyed by lower-case bare JID. */
 export interface ProfileNames {
@@ -77,7 +78,7 @@ async function readOptional(file: string): Promise<string | undefined> {
     return await Deno.readTextFile(file);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return undefined;
-    throw new StoreError(`Cannot read Pidgin file "${file}"`, { cause: err });
+    throw fsError(`Cannot read Pidgin file "${file}"`, err);
   }
 }
 

@@ -116,6 +116,22 @@ Deno.test("each failure is one line with its documented exit code", async (t) =>
       /^pidgin: Invalid XMPP_PORT: expected a port number/,
     );
   });
+  await t.step("profile directory that is a file: 3", async () => {
+    const file = join(prosody.dir, "not-a-directory");
+    await Deno.writeTextFile(file, "");
+    assertOneLineError(
+      await send({ PURPLE_HOME: file }),
+      3,
+      /^pidgin: Cannot read Pidgin file ".*not-a-directory\/accounts\.xml": a part of the path is not a directory$/,
+    );
+  });
+  await t.step("bad --timeout: 2", async () => {
+    assertOneLineError(
+      await send({}, ["--timeout", "soon", "send", "bob@localhost", "hi"]),
+      2,
+      /^pidgin: Invalid --timeout "soon"/,
+    );
+  });
   await t.step("invalid recipient: 2", async () => {
     assertOneLineError(
       await send({}, ["send", "bob at localhost", "hi"]),
