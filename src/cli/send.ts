@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.ts";
-import { readAllStdin } from "./_stdin.ts";
+import { readMessage } from "./_stdin.ts";
 import type { CommandSpec } from "./command.ts";
 import { logAndSend } from "./context.ts";
 
@@ -17,20 +17,7 @@ export const sendCommand: CommandSpec = {
   async run([to, ...words], options, ctx) {
     const running = performance.now();
     if (!to) throw new UsageError("Cannot send a message: expected <jid>");
-    let body: string;
-    if (words.length > 0) {
-      body = words.join(" ");
-    } else if (Deno.stdin.isTerminal()) {
-      throw new UsageError("Cannot send a message: no text given", {
-        hint:
-          "Pass the text after the JID, or pipe it: echo hi | pidgin send bob@example.com",
-      });
-    } else {
-      body = (await readAllStdin()).replace(/\r?\n$/, "");
-    }
-    if (body.trim() === "") {
-      throw new UsageError("Cannot send a message: the text is empty");
-    }
+    const body = await readMessage(words, "send a message");
     const { toBareJid } = await import("../xmpp/mod.ts");
     const contact = toBareJid(to, "recipient");
     await using session = await ctx.openSession();

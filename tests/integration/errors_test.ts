@@ -132,6 +132,13 @@ Deno.test("each failure is one line with its documented exit code", async (t) =>
       /^pidgin: Invalid --timeout "soon"/,
     );
   });
+  await t.step("empty message on stdin: 2", async () => {
+    assertOneLineError(
+      await runCli(["send", "bob@localhost"], { env, stdin: "\n" }),
+      2,
+      /^pidgin: Cannot send a message: the text is empty$/,
+    );
+  });
   await t.step("invalid recipient: 2", async () => {
     assertOneLineError(
       await send({}, ["send", "bob at localhost", "hi"]),

@@ -1,26 +1,8 @@
 import { UsageError } from "../../errors.ts";
 import { sanitizeForTerminal } from "../../text/sanitize.ts";
-import { readAllStdin } from "../_stdin.ts";
+import { readMessage } from "../_stdin.ts";
 import type { CommandSpec } from "../command.ts";
 import { createTicketFor, openTicketServices } from "./_services.ts";
-
-/** Reads the message from the arguments, else from piped stdin. */
-export async function messageFrom(
-  words: string[],
-  what: string,
-): Promise<string> {
-  let text: string;
-  if (words.length > 0) text = words.join(" ");
-  else if (Deno.stdin.isTerminal()) {
-    throw new UsageError(`Cannot ${what}: no text given`, {
-      hint: "Pass the text as arguments or pipe it on stdin",
-    });
-  } else text = (await readAllStdin()).replace(/\r?\n$/, "");
-  if (text.trim() === "") {
-    throw new UsageError(`Cannot ${what}: the text is empty`);
-  }
-  return text;
-}
 
 /** `pidgin ticket create <jid> [message...]`. */
 export const ticketCreateCommand: CommandSpec = {
@@ -53,7 +35,7 @@ export const ticketCreateCommand: CommandSpec = {
   ],
   async run([who, ...words], options, ctx) {
     if (!who) throw new UsageError("Cannot create a ticket: expected <jid>");
-    const body = await messageFrom(words, "create a ticket");
+    const body = await readMessage(words, "create a ticket");
     const priority = options.priority === undefined
       ? undefined
       : String(options.priority);

@@ -2,7 +2,7 @@ import { UsageError } from "../../errors.ts";
 import { sanitizeForTerminal } from "../../text/sanitize.ts";
 import type { CommandSpec } from "../command.ts";
 import { openTicketServices } from "./_services.ts";
-import { messageFrom } from "./create.ts";
+import { readMessage } from "../_stdin.ts";
 
 /** `pidgin ticket reply <id> [message...]`. */
 export const ticketReplyCommand: CommandSpec = {
@@ -20,7 +20,7 @@ export const ticketReplyCommand: CommandSpec = {
   }],
   async run([id, ...words], options, ctx) {
     if (!id) throw new UsageError("Cannot reply: expected a ticket <id>");
-    const body = await messageFrom(words, "reply");
+    const body = await readMessage(words, "reply");
     const services = await openTicketServices(ctx);
     const { readProfileNames } = await import("../../store/mod.ts");
     const names = await readProfileNames(services.purpleDir, services.account);
