@@ -1,4 +1,5 @@
 import { sanitizeForTerminal } from "../text/sanitize.ts";
+import { formatTable } from "./_table.ts";
 import type { CommandSpec } from "./command.ts";
 
 /** `pidgin roster`: contacts with name, subscription and presence. */
@@ -52,14 +53,6 @@ export const rosterCommand: CommandSpec = {
         r.presence + (r.status ? ` (${clean(r.status)})` : ""),
       ]),
     ];
-    const widths = table[0]!.map((_, i) =>
-      Math.max(...table.map((row) => row[i]!.length))
-    );
-    await ctx.out(
-      table.map((row) =>
-        row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()
-      )
-        .join("\n") + "\n",
-    );
+    await ctx.out(formatTable(table));
   },
 };

@@ -1,18 +1,10 @@
 import { UsageError } from "../../errors.ts";
 import { sanitizeForTerminal } from "../../text/sanitize.ts";
+import { formatTable } from "../_table.ts";
 import type { CommandSpec } from "../command.ts";
 import { openTicketServices } from "./_services.ts";
 
 const STATUSES = ["open", "pending", "resolved", "closed"];
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) =>
-    Math.max(...rows.map((r) => r[i]!.length))
-  );
-  return rows.map((r) =>
-    r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()
-  ).join("\n") + "\n";
-}
 
 /** `pidgin ticket list`. */
 export const ticketListCommand: CommandSpec = {
@@ -85,7 +77,7 @@ export const ticketListCommand: CommandSpec = {
       return;
     }
     const clean = sanitizeForTerminal;
-    await ctx.out(table([
+    await ctx.out(formatTable([
       ["ID", "STATUS", "CONTACT", "UPDATED", "SUBJECT"],
       ...rows.map((
         t,
