@@ -17,8 +17,7 @@ import type { View } from "./view.ts";
 /** One conversation window. */
 export interface Conversation {
   jid: string;
-  unread: number;
-  /** Messages that arrived while it was not the current one, shown on /chat. */
+  /** Lines that arrived while it was not the current one: the unread ones, shown on /chat. */
   missed: string[];
   typing: boolean;
 }
@@ -128,7 +127,7 @@ export function createApp(
     open(jid) {
       let conversation = app.conversations.get(jid);
       if (!conversation) {
-        conversation = { jid, unread: 0, missed: [], typing: false };
+        conversation = { jid, missed: [], typing: false };
         app.conversations.set(jid, conversation);
       }
       return conversation;
@@ -141,7 +140,6 @@ export function createApp(
       );
       for (const line of conversation.missed) view.line(line);
       conversation.missed = [];
-      conversation.unread = 0;
       app.updatePrompt();
     },
     async sendToCurrent(text) {
@@ -155,7 +153,7 @@ export function createApp(
     },
     updatePrompt() {
       const unread = [...app.conversations.values()].reduce(
-        (n, c) => n + c.unread,
+        (n, c) => n + c.missed.length,
         0,
       );
       const current = app.current
@@ -196,14 +194,13 @@ export function createApp(
       ? `${clock(m.sentAt)} * ${who} ${body.slice(4)}`
       : `${clock(m.sentAt)} ${who}: ${body}`;
     if (app.current === m.fromBare) return line;
-    conversation.unread++;
     conversation.missed.push(line);
     const preview = body.length > 60 ? `${body.slice(0, 60)}…` : body;
     const from = view.clean(app.nameOf(m.fromBare));
     return view.dim(
       `(${
         clock(m.sentAt)
-      } ${conversation.unread} unread from ${from}: ${preview})`,
+      } ${conversation.missed.length} unread from ${from}: ${preview})`,
     );
   };
 

@@ -63,7 +63,6 @@ function showInChat(app: App, contact: string, text: string): void {
     return;
   }
   const conversation = app.open(contact);
-  conversation.unread++;
   conversation.missed.push(text);
   app.view.line(
     app.view.dim(`(${text} — in the chat with ${app.nameOf(contact)})`),

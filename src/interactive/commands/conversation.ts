@@ -84,8 +84,8 @@ export const list: SlashCommand = {
     );
     for (const r of rows) {
       const marker = r.jid === app.current ? "*" : r.conversation ? "+" : " ";
-      const unread = r.conversation?.unread
-        ? `  ${r.conversation.unread} unread`
+      const unread = r.conversation?.missed.length
+        ? `  ${r.conversation.missed.length} unread`
         : "";
       const status = r.status ? ` "${view.clean(r.status)}"` : "";
       view.line(
