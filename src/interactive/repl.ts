@@ -119,7 +119,10 @@ export async function runInteractive(
   const { startTicketBackground } = await import(
     "../cli/ticket/_background.ts"
   );
-  const tickets = await startTicketBackground(ctx);
+  // Warnings go through the view once it exists, so they never break the typed line.
+  let warn: (line: string) => void = (line) =>
+    void ctx.err(`${line}\n`).catch(() => {});
+  const tickets = await startTicketBackground(ctx, (line) => warn(line));
   tickets?.report("available");
   const { default: readline } = await import("node:readline");
   const { default: process } = await import("node:process");
@@ -130,6 +133,7 @@ export async function runInteractive(
     bell: config.PIDGIN_BELL !== "off",
     write: (text) => process.stdout.write(text),
   });
+  if (interactive) warn = (line) => view.error(line);
   const app = createApp({ ctx, session, log, view, roster, tickets });
   const historyPath = interactive
     ? await historyFile(ctx, session.bareJid)

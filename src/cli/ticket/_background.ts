@@ -23,6 +23,8 @@ const FLUSH_EVERY_MS = 30_000;
 /** Starts it when API_BASE_URL and API_TOKEN are set; otherwise returns `undefined`. */
 export async function startTicketBackground(
   ctx: CliContext,
+  /** Where warnings go; stderr unless the caller prints above a prompt. */
+  warn: (line: string) => void = (line) => ctx.err(`${line}\n`).catch(() => {}),
 ): Promise<TicketBackground | undefined> {
   const config = await ctx.config();
   if (!config.API_BASE_URL || !config.API_TOKEN) return undefined;
@@ -33,9 +35,7 @@ export async function startTicketBackground(
     if (warned.has(what)) return;
     warned.add(what);
     const reason = err instanceof Error ? err.message : String(err);
-    ctx.err(`pidgin: Cannot ${what}: ${sanitizeForTerminal(reason)}\n`).catch(
-      () => {},
-    );
+    warn(`pidgin: Cannot ${what}: ${sanitizeForTerminal(reason)}`);
   };
   const track = (p: Promise<unknown>, what: string) => {
     const guarded = p.catch((err) => warnOnce(what, err));
