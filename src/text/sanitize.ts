@@ -19,3 +19,20 @@ const CONTROLS =
 export function sanitizeForTerminal(text: string): string {
   return text.replace(SEQUENCES, "").replace(CONTROLS, "");
 }
+
+// JSON.stringify escapes C0 controls itself; these it leaves raw.
+// deno-lint-ignore no-control-regex
+const JSON_UNSAFE =
+  /[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `data` as indented JSON that is safe to print on a terminal and still
+ * means the same data: characters a terminal could act on are written as
+ * `\u` escapes instead of being removed.
+ */
+export function toTerminalJson(data: unknown): string {
+  return JSON.stringify(data, null, 2).replace(
+    JSON_UNSAFE,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
