@@ -21,7 +21,6 @@ export function sanitizeForTerminal(text: string): string {
 }
 
 // JSON.stringify escapes C0 controls itself; these it leaves raw.
-// deno-lint-ignore no-control-regex
 const JSON_UNSAFE =
   /[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
