@@ -1,6 +1,10 @@
 /**
- * Resolves settings once: flags > environment > `.env` in the working
- * directory > defaults. Nothing else reads the environment.
+ * Resolves settings once: flags > environment > the env file named with
+ * `--env-file` > defaults. Nothing else reads the environment.
+ *
+ * No file is read just because it is in the working directory: a `.env` in
+ * a cloned repository could otherwise point `XMPP_SERVER` or `API_BASE_URL`
+ * at its author while the password and token come from the environment.
  */
 import { ConfigError } from "../errors.ts";
 import { type Env, EnvSchema, EXPECTED } from "./schema.ts";
@@ -14,6 +18,8 @@ export interface ConfigFlags {
   caFile?: string;
   purpleDir?: string;
   logFormat?: string;
+  /** A dotenv file to read settings from (`--env-file`); none is read otherwise. */
+  envFile?: string;
 }
 
 /** Settings after merging, still unvalidated as a whole. */
@@ -28,13 +34,43 @@ export interface Config extends Env {
 
 const KEYS = Object.keys(EnvSchema.shape) as (keyof Env)[];
 
-async function readDotenv(file: string): Promise<Record<string, string>> {
+/** The flag that sets each variable, for hints; `undefined` where there is none. */
+const FLAGS: Partial<Record<keyof Env, string>> = {
+  XMPP_JID: "--jid",
+  XMPP_SERVER: "--server",
+  XMPP_PORT: "--port",
+  XMPP_RESOURCE: "--resource",
+  XMPP_CA_FILE: "--ca-file",
+  PURPLE_HOME: "--purple-dir",
+  PIDGIN_LOG_FORMAT: "--log-format",
+  TICKET_CONTEXT_LINES: "ticket create --context",
+};
+
+/** Where a variable can be set, for hints: `XMPP_PORT in the environment, in the env file, or with --port`. */
+export function whereToSet(key: keyof Env): string {
+  const flag = FLAGS[key];
+  return flag
+    ? `${key} in the environment, in the --env-file file, or with ${flag}`
+    : `${key} in the environment or in the --env-file file`;
+}
+
+async function readDotenv(
+  file: string | undefined,
+): Promise<Record<string, string>> {
+  if (file === undefined) return {};
   let text: string;
   try {
     text = await Deno.readTextFile(file);
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return {};
-    throw new ConfigError(`Cannot read "${file}"`, { cause: err });
+    const reason = err instanceof Deno.errors.NotFound
+      ? "it does not exist"
+      : err instanceof Deno.errors.PermissionDenied
+      ? "permission denied"
+      : "it cannot be read";
+    throw new ConfigError(`Cannot read the env file "${file}": ${reason}`, {
+      cause: err,
+      hint: "Check the path given with --env-file",
+    });
   }
   // dotenv pulls in several node: modules (~25 ms): load it only when there is a .env.
   const { parse } = await import("dotenv");
@@ -45,15 +81,14 @@ async function readDotenv(file: string): Promise<Record<string, string>> {
  * Loads the configuration.
  *
  * Requires env access to the variables in `EnvSchema` plus HOME, TZ, LANG,
- * LC_ALL and LC_TIME, and read access to `.env`.
+ * LC_ALL and LC_TIME, and read access to the `--env-file` file.
  */
 export async function loadConfig(
   flags: ConfigFlags,
-  options: { env?: (name: string) => string | undefined; dotenvFile?: string } =
-    {},
+  options: { env?: (name: string) => string | undefined } = {},
 ): Promise<Config> {
   const env = options.env ?? ((name) => Deno.env.get(name));
-  const dotenv = await readDotenv(options.dotenvFile ?? ".env");
+  const dotenv = await readDotenv(flags.envFile);
   const raw: Record<string, string | undefined> = {};
   for (const key of KEYS) raw[key] = env(key) ?? dotenv[key];
   const fromFlags: Partial<Record<keyof Env, string | undefined>> = {
@@ -75,7 +110,7 @@ export async function loadConfig(
     const key = String(issue.path[0]) as keyof Env;
     throw new ConfigError(`Invalid ${key}: expected ${EXPECTED[key]}`, {
       cause: parsed.error,
-      hint: `Fix ${key} in the environment, in .env, or with its flag`,
+      hint: `Fix ${whereToSet(key)}`,
     });
   }
   return {
@@ -98,7 +133,7 @@ export function requireSetting<K extends keyof Env>(
   const value = config[key];
   if (value === undefined || value === null) {
     throw new ConfigError(`Missing ${key}: expected ${EXPECTED[key]}`, {
-      hint: `Set ${key} in the environment or in .env (see .env.example)`,
+      hint: `Set ${whereToSet(key)} (see .env.example)`,
     });
   }
   return value as NonNullable<Env[K]>;

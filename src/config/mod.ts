@@ -8,5 +8,6 @@ export {
   type ConfigFlags,
   loadConfig,
   requireSetting,
+  whereToSet,
 } from "./load.ts";
 export { type Env, EnvSchema, EXPECTED } from "./schema.ts";

@@ -5,7 +5,7 @@ const port = z.coerce.number().int().min(1).max(65535);
 
 /** Environment variables (and `.env` keys) pidgin understands. */
 export const EnvSchema = z.object({
-  XMPP_JID: z.string().trim().min(1).optional(),
+  XMPP_JID: z.string().trim().regex(/^[^@/\s]+@[^@/\s]+$/).optional(),
   XMPP_PASSWORD: z.string().min(1).optional(),
   XMPP_SERVER: z.string().trim().min(1).optional(),
   XMPP_PORT: port.optional(),
@@ -26,7 +26,7 @@ export type Env = z.infer<typeof EnvSchema>;
 
 /** What each variable should hold, for error messages. */
 export const EXPECTED: Record<keyof Env, string> = {
-  XMPP_JID: "a JID such as you@example.com",
+  XMPP_JID: "a bare JID such as you@example.com",
   XMPP_PASSWORD: "the account's password",
   XMPP_SERVER: "a host name, an address, or an xmpp:// or xmpps:// URI",
   XMPP_PORT: "a port number from 1 to 65535",
