@@ -34,6 +34,11 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
     description: "Pidgin profile directory (PURPLE_HOME; default: ~/.purple)",
   },
   {
+    flags: "--env-file <file>",
+    description:
+      "read settings from this dotenv file (no .env is read otherwise)",
+  },
+  {
     flags: "--log-format <format>",
     description: "chat log format (PIDGIN_LOG_FORMAT; default: txt)",
     choices: ["txt", "html"],
@@ -56,11 +61,12 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
 ];
 
 const FOOTER =
-  "The password comes from XMPP_PASSWORD (environment or .env), never from a flag.\n" +
-  "Exit codes: 0 ok, 1 bug, 2 usage, 3 config or profile, 4 auth, 5 connection, 130 Ctrl-C.";
+  "The password comes from XMPP_PASSWORD (environment or --env-file), never from a flag.\n" +
+  "Exit codes: 0 ok, 1 bug, 2 usage, 3 config or profile, 4 auth, 5 connection,\n" +
+  "6 ticket backend, 130 Ctrl-C.";
 
 function table(rows: [string, string][]): string {
-  const width = Math.max(...rows.map(([left]) => left.length));
+  const width = rows.reduce((w, [left]) => Math.max(w, left.length), 0);
   return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`).join(
     "\n",
   );

@@ -34,43 +34,46 @@ export const COMMANDS: CommandSpec[] = [
 /** The version printed by `--version`. */
 export const VERSION = "0.1.0";
 
-const HELP = new Set(["-h", "--help"]);
-
-/** The command a list of words names, descending into groups, with its path. */
-function findCommand(
-  words: string[],
-): { spec: CommandSpec; path: string[] } | undefined {
-  let list = COMMANDS;
-  let found: { spec: CommandSpec; path: string[] } | undefined;
-  for (const word of words) {
-    const spec = list.find((c) => c.name === word);
-    if (!spec) break;
-    found = { spec, path: [...(found?.path ?? []), word] };
-    list = spec.subcommands ?? [];
-  }
-  return found;
-}
-
-/** Help or version text when that is all `args` ask for, else `undefined`. */
+/** What a bare `pidgin --help` or `pidgin --version` prints, without loading the parser. */
 function quickAnswer(args: string[]): string | undefined {
-  const [first, ...rest] = args;
-  if (first === undefined) return undefined; // the interactive session
-  if (HELP.has(first) || (first === "help" && rest.length === 0)) {
+  if (args.length !== 1) return undefined;
+  const [only] = args;
+  if (only === "-h" || only === "--help" || only === "help") {
     return formatProgramHelp(COMMANDS);
   }
-  if (first === "-V" || first === "--version") return `${VERSION}\n`;
-  const own = args.slice(
-    0,
-    args.includes("--") ? args.indexOf("--") : undefined,
-  );
-  const words = first === "help" ? rest : own.filter((a) => !a.startsWith("-"));
-  const found = findCommand(words);
-  if (!found) return undefined;
-  const asksHelp = first === "help" || own.some((a) => HELP.has(a)) ||
-    (found.spec.subcommands !== undefined && found.path.length === own.length);
-  return asksHelp
-    ? formatCommandHelp(found.spec, found.path.slice(0, -1))
-    : undefined;
+  if (only === "-V" || only === "--version") return `${VERSION}\n`;
+  return undefined;
+}
+
+/** A flag given as `--name=value` or `-xvalue`: the part to show, never the value. */
+function optionName(text: string): string {
+  const long = /^(--[^=\s]+)/.exec(text);
+  if (long) return long[1]!;
+  return text.slice(0, 2);
+}
+
+/** commander's complaint as our one-line `UsageError`, with the help of the command it came from. */
+function toUsageError(
+  err: { code: string; message: string },
+  path: string[],
+  /** For the default command: the words it was given (the first is an unknown command). */
+  defaultArgs?: readonly string[],
+): UsageError {
+  const where = path.length > 0 ? `pidgin ${path.join(" ")}` : "pidgin";
+  const hint = `Run ${where} --help for usage`;
+  if (err.code === "commander.unknownOption") {
+    const given = /'([^']*)'/.exec(err.message)?.[1] ?? "";
+    return new UsageError(`Unknown option "${optionName(given)}"`, { hint });
+  }
+  if (err.code === "commander.excessArguments" && defaultArgs) {
+    return new UsageError(`Unknown command "${defaultArgs[0] ?? ""}"`, {
+      hint: "Run pidgin --help for the list of commands",
+    });
+  }
+  const message = err.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+  return new UsageError(message.charAt(0).toUpperCase() + message.slice(1), {
+    hint,
+  });
 }
 
 async function parse(args: string[]): Promise<void> {
@@ -78,9 +81,19 @@ async function parse(args: string[]): Promise<void> {
     "@commander-js/extra-typings"
   );
   const { createCliContext } = await import("./context.ts");
-  const program = new Command("pidgin").exitOverride().configureOutput({
+  const write = (text: string) =>
+    void Deno.stdout.writeSync(new TextEncoder().encode(text));
+  const output = {
+    writeOut: write,
+    writeErr: () => {},
     outputError: () => {},
-  });
+  };
+  const program = new Command("pidgin").configureOutput(output)
+    .exitOverride((err) => {
+      throw err.exitCode === 0 ? err : toUsageError(err, []);
+    })
+    .version(VERSION, "-V, --version");
+  program.helpInformation = () => formatProgramHelp(COMMANDS);
   for (const spec of GLOBAL_OPTIONS) {
     if (/--(help|version)\b/.test(spec.flags)) continue;
     const option = new Option(spec.flags, spec.description);
@@ -88,14 +101,27 @@ async function parse(args: string[]): Promise<void> {
     program.addOption(option);
   }
   type AnyCommand =
-    & { command(name: string): AnyCommand }
+    & {
+      command(
+        name: string,
+        options?: { isDefault?: boolean },
+      ): AnyCommand;
+    }
     & InstanceType<typeof Command>;
-  const add = (parent: AnyCommand, spec: CommandSpec) => {
-    const command = parent.command(spec.name).exitOverride().configureOutput({
-      outputError: () => {},
-    });
-    for (const sub of spec.subcommands ?? []) add(command as AnyCommand, sub);
-    if (spec.subcommands) return;
+  const add = (parent: AnyCommand, spec: CommandSpec, path: string[]) => {
+    const own = [...path, spec.name];
+    const isDefault = spec === interactiveCommand;
+    const command = parent.command(spec.name, { isDefault })
+      .configureOutput(output)
+      .exitOverride((err) => {
+        throw err.exitCode === 0
+          ? err
+          : toUsageError(err, own, isDefault ? command.args : undefined);
+      });
+    command.helpInformation = () => formatCommandHelp(spec, path);
+    for (const sub of spec.subcommands ?? []) {
+      add(command as AnyCommand, sub, own);
+    }
     if (spec.args) command.arguments(spec.args);
     for (const option of spec.options ?? []) {
       command.option(option.flags, option.description);
@@ -109,19 +135,12 @@ async function parse(args: string[]): Promise<void> {
       );
     });
   };
-  for (const spec of COMMANDS) add(program as AnyCommand, spec);
+  for (const spec of COMMANDS) add(program as AnyCommand, spec, []);
   try {
     await program.parseAsync(args, { from: "user" });
   } catch (err) {
-    if (err instanceof CommanderError) {
-      const message = err.message.replace(/^error: /, "").replace(
-        /\s*\n\s*/g,
-        " ",
-      );
-      throw new UsageError(message.charAt(0).toUpperCase() + message.slice(1), {
-        hint: "Run pidgin --help for usage",
-      });
-    }
+    // Help and version were printed: that is success.
+    if (err instanceof CommanderError && err.exitCode === 0) return;
     throw err;
   }
 }
@@ -133,7 +152,8 @@ export function wantsVerbose(args: string[]): boolean {
 
 /**
  * Runs the CLI with `args` (without the program name). Resolves when the
- * command has finished; throws `AppError`s for expected failures.
+ * command has finished; throws `AppError`s for expected failures. With no
+ * command the interactive session starts, as `pidgin` alone opens Pidgin.
  */
 export async function runCli(args: string[]): Promise<void> {
   const answer = quickAnswer(args);
@@ -141,9 +161,5 @@ export async function runCli(args: string[]): Promise<void> {
     await Deno.stdout.write(new TextEncoder().encode(answer));
     return;
   }
-  // No command: the interactive session, as `pidgin` alone opens Pidgin.
-  const named = args.some((a) =>
-    !a.startsWith("-") && findCommand([a]) !== undefined
-  );
-  await parse(named ? args : [...args, "interactive"]);
+  await parse(args);
 }

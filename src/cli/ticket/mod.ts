@@ -13,7 +13,7 @@ export const ticketCommand: CommandSpec = {
   name: "ticket",
   summary:
     "Tickets in the team's backend: create, list, show, reply, sync, outbox, flush",
-  args: "<command>",
+  args: "[command]",
   examples: [
     'pidgin ticket create bob@example.com "Printer jammed"',
     "pidgin ticket list --status open",
@@ -28,11 +28,14 @@ export const ticketCommand: CommandSpec = {
     ticketOutboxCommand,
     ticketFlushCommand,
   ],
-  run() {
+  run([name]) {
     return Promise.reject(
-      new UsageError("Missing ticket command", {
-        hint: "Run pidgin ticket --help",
-      }),
+      new UsageError(
+        name === undefined
+          ? "Missing ticket command"
+          : `Unknown ticket command "${name}"`,
+        { hint: "Run pidgin ticket --help for the ticket commands" },
+      ),
     );
   },
 };
