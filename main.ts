@@ -4,6 +4,13 @@
  */
 import { runCli, wantsVerbose } from "./src/cli/mod.ts";
 import { AppError, ExitCode, ReportedError } from "./src/errors.ts";
+import { sanitizeForTerminal } from "./src/text/sanitize.ts";
+
+/** One line, at most 1000 characters, nothing a terminal could act on: messages may quote a server. */
+function oneLine(text: string): string {
+  const line = sanitizeForTerminal(text.replace(/\s*[\r\n]+\s*/g, " "));
+  return line.length > 1000 ? `${line.slice(0, 1000)}…` : line;
+}
 
 function describe(err: unknown): string {
   const lines: string[] = [];
@@ -19,17 +26,19 @@ function describe(err: unknown): string {
 /** Prints a failure as one line (plus hint) and returns its exit code. */
 function report(err: unknown, verbose: boolean): number {
   const stderr = (text: string) =>
-    Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
+    Deno.stderr.writeSync(
+      new TextEncoder().encode(sanitizeForTerminal(text) + "\n"),
+    );
   if (err instanceof ReportedError) return err.exitCode;
   if (err instanceof AppError) {
-    stderr(`pidgin: ${err.message}`);
-    if (err.hint) stderr(`hint: ${err.hint}`);
+    stderr(`pidgin: ${oneLine(err.message)}`);
+    if (err.hint) stderr(`hint: ${oneLine(err.hint)}`);
     if (verbose) stderr(describe(err.cause ?? err));
     return err.exitCode;
   }
   stderr(
     `pidgin: Unexpected failure: ${
-      err instanceof Error ? err.message : String(err)
+      oneLine(err instanceof Error ? err.message : String(err))
     }`,
   );
   stderr(

@@ -25,7 +25,9 @@ export async function readMessage(
     text = (await readAllStdin()).replace(/\r?\n$/, "");
   }
   if (text.trim() === "") {
-    throw new UsageError(`Cannot ${what}: the text is empty`);
+    throw new UsageError(`Cannot ${what}: the text is empty`, {
+      hint: "Pass the text as arguments, or pipe it on stdin",
+    });
   }
   return text;
 }

@@ -7,6 +7,8 @@ import type { Config, ConfigFlags } from "../config/mod.ts";
 import type { LogEntry } from "../store/mod.ts";
 import type { ChatMessage, SentMessage, Session } from "../xmpp/mod.ts";
 import { ConfigError, UsageError } from "../errors.ts";
+import { render, type Rich } from "../text/rich.ts";
+import { toTerminalJson } from "../text/sanitize.ts";
 
 /** Global flags shared by all commands. */
 export interface GlobalOptions extends ConfigFlags {
@@ -31,10 +33,12 @@ export interface CliContext {
     session: Session,
     options?: { enabled?: boolean },
   ): Promise<AccountLog>;
-  /** Writes to stdout. */
-  out(text: string): Promise<void>;
-  /** Writes to stderr. */
-  err(text: string): Promise<void>;
+  /** Writes to stdout; every string in `text` is sanitised for the terminal here. */
+  out(text: Rich): Promise<void>;
+  /** Writes `data` to stdout as JSON and a newline, terminal-safe and lossless; `compact`: one line. */
+  json(data: unknown, options?: { compact?: boolean }): Promise<void>;
+  /** Writes to stderr; sanitised like `out`. */
+  err(text: Rich): Promise<void>;
 }
 
 /** The chat log with the names Pidgin would use. */
@@ -179,10 +183,13 @@ export function createCliContext(globals: GlobalOptions): CliContext {
       };
     },
     out(text) {
-      return writeAll(Deno.stdout, text);
+      return writeAll(Deno.stdout, render(text, { color: ctx.color }));
+    },
+    json(data, options) {
+      return writeAll(Deno.stdout, toTerminalJson(data, options) + "\n");
     },
     err(text) {
-      return writeAll(Deno.stderr, text);
+      return writeAll(Deno.stderr, render(text, { color: false }));
     },
   };
   return ctx;

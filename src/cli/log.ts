@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.ts";
-import { sanitizeForTerminal } from "../text/sanitize.ts";
+import { indentContinuation } from "../text/continuation.ts";
 import type { CommandSpec } from "./command.ts";
 
 /** `pidgin log <jid>`: the end of a conversation's Pidgin logs (ours or Pidgin's). */
@@ -34,7 +34,7 @@ export const logCommand: CommandSpec = {
     ]);
     const contact = toBareJid(who, "contact");
     const config = await ctx.config();
-    const account = toBareJid(requireSetting(config, "XMPP_JID"), "XMPP_JID");
+    const account = toBareJid(requireSetting(config, "XMPP_JID"));
     const purpleDir = await ctx.purpleDir();
     const entries = await store.readRecentLog(
       purpleDir,
@@ -43,12 +43,12 @@ export const logCommand: CommandSpec = {
       limit,
     );
     if (options.json) {
-      await ctx.out(JSON.stringify(entries, null, 2) + "\n");
+      await ctx.json(entries);
     } else if (entries.length === 0) {
       await ctx.err(`No logs with ${contact} yet\n`);
     } else {
       await ctx.out(
-        entries.map((e) => sanitizeForTerminal(e.text)).join("\n") + "\n",
+        entries.map((e) => indentContinuation(e.text)).join("\n") + "\n",
       );
     }
   },

@@ -1,4 +1,3 @@
-import { sanitizeForTerminal } from "../text/sanitize.ts";
 import { formatTable } from "./_table.ts";
 import type { CommandSpec } from "./command.ts";
 
@@ -36,21 +35,20 @@ export const rosterCommand: CommandSpec = {
       },
     );
     if (options.json) {
-      await ctx.out(JSON.stringify(rows, null, 2) + "\n");
+      await ctx.json(rows);
       return;
     }
     if (rows.length === 0) {
       await ctx.out("No contacts yet\n");
       return;
     }
-    const clean = (s: string | null) => sanitizeForTerminal(s ?? "");
     const table = [
       ["JID", "NAME", "SUBSCRIPTION", "PRESENCE"],
       ...rows.map((r) => [
-        clean(r.jid),
-        clean(r.name),
+        r.jid,
+        r.name ?? "",
         r.subscription + (r.pending ? " (pending)" : ""),
-        r.presence + (r.status ? ` (${clean(r.status)})` : ""),
+        r.presence + (r.status ? ` (${r.status})` : ""),
       ]),
     ];
     await ctx.out(formatTable(table));

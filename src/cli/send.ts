@@ -33,13 +33,11 @@ export const sendCommand: CommandSpec = {
       );
     }
     if (options.json) {
-      await ctx.out(
-        JSON.stringify({
-          to: contact,
-          id: sent.id,
-          sentAt: sent.sentAt.toISOString(),
-        }) + "\n",
-      );
+      await ctx.json({
+        to: contact,
+        id: sent.id,
+        sentAt: sent.sentAt.toISOString(),
+      }, { compact: true });
     }
   },
 };

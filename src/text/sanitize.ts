@@ -29,8 +29,11 @@ const JSON_UNSAFE =
  * means the same data: characters a terminal could act on are written as
  * `\u` escapes instead of being removed.
  */
-export function toTerminalJson(data: unknown): string {
-  return JSON.stringify(data, null, 2).replace(
+export function toTerminalJson(
+  data: unknown,
+  options: { compact?: boolean } = {},
+): string {
+  return JSON.stringify(data, null, options.compact ? undefined : 2).replace(
     JSON_UNSAFE,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );

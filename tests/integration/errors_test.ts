@@ -95,12 +95,21 @@ Deno.test("each failure is one line with its documented exit code", async (t) =>
       /did not answer in time$/,
     );
   });
-  await t.step("invalid account JID: 3", async () => {
-    assertOneLineError(
-      await send({ XMPP_JID: "not a jid" }),
-      3,
-      /^pidgin: Invalid XMPP_JID "not a jid"/,
-    );
+  await t.step("invalid account JID: 3, for every command", async () => {
+    for (const jid of ["not a jid", "alice@@localhost"]) {
+      for (
+        const args of [["send", "bob@localhost", "hi"], [
+          "log",
+          "bob@localhost",
+        ]]
+      ) {
+        assertOneLineError(
+          await send({ XMPP_JID: jid }, args),
+          3,
+          /^pidgin: Invalid XMPP_JID: expected a bare JID such as you@example\.com$/,
+        );
+      }
+    }
   });
   await t.step("missing password: 3", async () => {
     assertOneLineError(
@@ -138,6 +147,11 @@ Deno.test("each failure is one line with its documented exit code", async (t) =>
       2,
       /^pidgin: Cannot send a message: the text is empty$/,
     );
+    const result = await runCli(["send", "bob@localhost"], { env, stdin: "" });
+    assert.match(
+      result.stderr,
+      /\nhint: Pass the text as arguments, or pipe it on stdin\n$/,
+    );
   });
   await t.step("invalid recipient: 2", async () => {
     assertOneLineError(
@@ -150,7 +164,32 @@ Deno.test("each failure is one line with its documented exit code", async (t) =>
     assertOneLineError(
       await send({}, ["sned"]),
       2,
-      /^pidgin: Unknown command 'sned'/,
+      /^pidgin: Unknown command "sned"$/,
     );
   });
+  await t.step(
+    "unknown ticket command: 2, pointing to ticket help",
+    async () => {
+      const result = await send({}, ["ticket", "frobnicate"]);
+      assertOneLineError(
+        result,
+        2,
+        /^pidgin: Unknown ticket command "frobnicate"$/,
+      );
+      assert.match(result.stderr, /hint: Run pidgin ticket --help/);
+    },
+  );
+  await t.step(
+    "unknown option: 2, and its value is never repeated",
+    async () => {
+      const result = await send({}, [
+        "send",
+        "--password=hunter2-secret-pw",
+        "bob@localhost",
+        "hi",
+      ]);
+      assertOneLineError(result, 2, /^pidgin: Unknown option "--password"$/);
+      assert.ok(!result.stderr.includes("hunter2"), result.stderr);
+    },
+  );
 });
