@@ -8,7 +8,8 @@
  * logs keep the original text; this is only for display.
  */
 
-const SEQUENCES =
+/** Terminal escape sequences: CSI, OSC, DCS, SOS/PM/APC, two-byte ESC forms, and their 8-bit C1 forms. */
+export const ESCAPE_SEQUENCES =
   // deno-lint-ignore no-control-regex
   /\x1b\[[0-?]*[ -/]*[@-~]?|\x9b[0-?]*[ -/]*[@-~]?|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|\x1b[ -/]*[0-~]?/g;
 const CONTROLS =
@@ -17,7 +18,7 @@ const CONTROLS =
 
 /** Returns `text` with terminal control sequences and characters removed. */
 export function sanitizeForTerminal(text: string): string {
-  return text.replace(SEQUENCES, "").replace(CONTROLS, "");
+  return text.replace(ESCAPE_SEQUENCES, "").replace(CONTROLS, "");
 }
 
 // JSON.stringify escapes C0 controls itself; these it leaves raw.
