@@ -49,6 +49,17 @@ export async function startTerminal(
 ): Promise<Terminal> {
   const socket = `pidgin-test-${crypto.randomUUID()}`;
   const env = { TERM: "xterm-256color", ...options.env };
+  // A tmux server started from Deno does not reap its pane's process (the
+  // exit status would stay unknown), so a shell waits for the command and
+  // writes its status to a file.
+  const statusFile = await Deno.makeTempFile({ prefix: "pidgin-tmux-status-" });
+  const wrapped = [
+    "sh",
+    "-c",
+    '"$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"',
+    statusFile,
+    ...command,
+  ];
   // remain-on-exit is set in the same tmux command, before the program can exit.
   await tmux(socket, [
     "-f",
@@ -61,7 +72,7 @@ export async function startTerminal(
     String(options.columns ?? 100),
     "-y",
     String(options.rows ?? 20),
-    ...command,
+    ...wrapped,
     ";",
     "set-option",
     "-t",
@@ -104,20 +115,15 @@ export async function startTerminal(
     async exitStatus(timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (Date.now() < deadline) {
-        const format = "#{pane_dead},#{pane_dead_status},#{pane_dead_signal}";
-        const [dead, status, signal] =
-          (await tmux(socket, ["display-message", "-p", "-t", "t", format]))
-            .trim().split(",");
-        // tmux 3.3 prints an empty status for 0.
-        if (dead === "1") {
-          return signal ? 128 + Number(signal) : Number(status || 0);
-        }
+        const text = await Deno.readTextFile(statusFile);
+        if (text.trim() !== "") return Number(text.trim());
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       throw new Error("Timed out waiting for the command to exit");
     },
     async [Symbol.asyncDispose]() {
       await tmux(socket, ["kill-server"]).catch(() => {});
+      await Deno.remove(statusFile).catch(() => {});
     },
   };
   return terminal;
