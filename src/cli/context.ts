@@ -47,6 +47,8 @@ export interface AccountLog extends AsyncDisposable {
   ownName: string;
   /** A contact's name in logs: buddy alias, else roster name, else JID. */
   nameOf(bareJid: string, rosterName?: string): string;
+  /** Sets (or, with `undefined`, forgets) a contact's local alias for this run. */
+  setAlias(bareJid: string, alias: string | undefined): void;
   append(contact: string, ...entries: LogEntry[]): Promise<void>;
 }
 
@@ -173,6 +175,10 @@ export function createCliContext(globals: GlobalOptions): CliContext {
         ownName,
         nameOf(bare, rosterName) {
           return names.buddyAliases.get(bare) ?? rosterName ?? bare;
+        },
+        setAlias(bare, alias) {
+          if (alias) names.buddyAliases.set(bare, alias);
+          else names.buddyAliases.delete(bare);
         },
         append(contact, ...entries) {
           return enabled ? log.append(contact, ...entries) : Promise.resolve();

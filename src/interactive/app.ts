@@ -3,8 +3,13 @@
  * speaks: conversations with unread counts, the roster, pending subscription
  * requests, typing notifications. Commands act on it; the view prints it.
  */
-import { UsageError } from "../errors.ts";
-import type { ChatMessage, RosterItem, Session } from "../xmpp/mod.ts";
+import { type AppError, UsageError } from "../errors.ts";
+import type {
+  ChatMessage,
+  PresenceShow,
+  RosterItem,
+  Session,
+} from "../xmpp/mod.ts";
 import {
   type AccountLog,
   type CliContext,
@@ -12,14 +17,23 @@ import {
   logIncoming,
 } from "../cli/context.ts";
 import type { TicketBackground } from "../cli/ticket/_background.ts";
+import type { Rich } from "../text/rich.ts";
+import { indentContinuation } from "../text/continuation.ts";
+import { createCoalescer } from "./notices.ts";
 import type { View } from "./view.ts";
 
 /** One conversation window. */
 export interface Conversation {
   jid: string;
   /** Lines that arrived while it was not the current one: the unread ones, shown on /chat. */
-  missed: string[];
+  missed: Rich[];
   typing: boolean;
+}
+
+/** Our own presence, as last set with /status. */
+export interface OwnStatus {
+  show: PresenceShow | "invisible";
+  message?: string;
 }
 
 /** Everything a command can use. */
@@ -31,9 +45,10 @@ export interface App {
   roster: Map<string, RosterItem>;
   conversations: Map<string, Conversation>;
   current: string | undefined;
-  /** Contacts who asked to see our presence and wait for /accept or /deny. */
+  /** Contacts who asked to see our presence and wait for /accept or /deny, oldest first. */
   pendingSubscriptions: Set<string>;
   tickets: TicketBackground | undefined;
+  status: OwnStatus;
   /** The name shown and logged for a contact. */
   nameOf(jid: string): string;
   /** A JID, an alias or a unique prefix of either, to a bare JID. */
@@ -42,19 +57,26 @@ export interface App {
   open(jid: string): Conversation;
   /** Makes `jid` the current conversation and prints what was missed. */
   switchTo(jid: string): void;
-  /** Logs, then sends `text` to the current contact. */
-  sendToCurrent(text: string): Promise<void>;
+  /** Logs, then sends `text` to `to` (default: the current contact). */
+  send(text: string, to?: string): Promise<void>;
   /** Redraws the prompt (current contact, typing, unread). */
   updatePrompt(): void;
-  /** Asks the read loop to end. */
+  /** Records a failure that happened outside a command (a bounce): pipes exit with it. */
+  fail(err: AppError): void;
+  /** Asks the read loop to end; nothing typed after it runs. */
   quit(): void;
   /** Set by the read loop. */
   onQuit?: () => void;
+  /** Set by the read loop. */
+  onFailure?: (err: AppError) => void;
 }
 
 function clock(date: Date): string {
   return date.toTimeString().slice(0, 8);
 }
+
+/** How many requests a coalesced notice names before it says "and N more". */
+const NAMED_IN_NOTICE = 3;
 
 /** Creates the app state and subscribes to the session's events. */
 export function createApp(
@@ -85,6 +107,7 @@ export function createApp(
     current: undefined,
     pendingSubscriptions: new Set(),
     tickets: options.tickets,
+    status: { show: "available" },
     nameOf(jid) {
       return log.nameOf(jid, app.roster.get(jid)?.name);
     },
@@ -135,73 +158,111 @@ export function createApp(
     switchTo(jid) {
       const conversation = app.open(jid);
       app.current = jid;
-      view.line(
-        view.dim(`Now chatting with ${view.clean(app.nameOf(jid))} (${jid})`),
-      );
+      view.line(view.dim(`Now chatting with ${app.nameOf(jid)} (${jid})`));
       for (const line of conversation.missed) view.line(line);
       conversation.missed = [];
       app.updatePrompt();
     },
-    async sendToCurrent(text) {
-      const to = app.current;
+    async send(text, to = app.current) {
       if (!to) {
         throw new UsageError("No conversation is open", {
-          hint: "Open one with /chat <jid>",
+          hint: "Open one with /chat <jid>, or /msg <jid> <text>",
         });
       }
       await logAndSend(session, log, to, text);
     },
     updatePrompt() {
-      const unread = [...app.conversations.values()].reduce(
-        (n, c) => n + c.missed.length,
-        0,
-      );
+      let unread = 0;
+      for (const c of app.conversations.values()) unread += c.missed.length;
       const current = app.current
         ? app.conversations.get(app.current)
         : undefined;
-      const who = app.current ? view.clean(app.nameOf(app.current)) : "pidgin";
+      const who = app.current ? app.nameOf(app.current) : "pidgin";
       const typing = current?.typing ? " (typing…)" : "";
       view.setPrompt(`${unread ? `[${unread} unread] ` : ""}${who}${typing}> `);
+    },
+    fail(err) {
+      app.onFailure?.(err);
     },
     quit() {
       app.onQuit?.();
     },
     async dispose() {
       for (const off of unsubscribe) off();
+      otherMessages.stop();
+      requests.stop();
       await queue;
     },
   };
 
+  /** The line a message gets in its conversation; continuation lines are indented. */
+  const render = (m: ChatMessage): Rich => {
+    const who = view.name(app.nameOf(m.fromBare));
+    const body = indentContinuation(m.body);
+    return m.body.startsWith("/me ")
+      ? [`${clock(m.sentAt)} * `, who, ` ${body.slice(4)}`]
+      : [`${clock(m.sentAt)} `, who, `: ${body}`];
+  };
+
+  // Messages in other conversations: one notice per contact per second at most.
+  const otherMessages = createCoalescer<ChatMessage>((batch) => {
+    for (const [jid, messages] of batch) {
+      const conversation = app.conversations.get(jid);
+      if (!conversation || app.current === jid) continue;
+      const m = messages.at(-1)!;
+      const text = m.body.replace(/\s+/g, " ");
+      const preview = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+      view.line(view.dim(
+        `(${clock(m.sentAt)} ${conversation.missed.length} unread from ${
+          app.nameOf(jid)
+        }: ${preview})`,
+      ));
+    }
+    view.ring();
+    app.updatePrompt();
+  });
+
+  // Subscription requests: coalesced, so 100,000 of them make a few lines.
+  const requests = createCoalescer<string>((batch) => {
+    const jids = [...batch.keys()];
+    if (jids.length === 1) {
+      const who = jids[0]!;
+      view.line(view.bold(
+        `${who} wants to see your presence: /accept ${who} or /deny ${who}`,
+      ));
+    } else {
+      const named = jids.slice(0, NAMED_IN_NOTICE).join(", ");
+      const more = jids.length > NAMED_IN_NOTICE
+        ? ` and ${jids.length - NAMED_IN_NOTICE} more`
+        : "";
+      view.line(view.bold(
+        `${jids.length} contacts want to see your presence: ${named}${more}; /accept <jid> or /deny <jid> (/accept alone lists them)`,
+      ));
+    }
+    view.ring();
+  });
+
   // Messages that arrive together are logged with one write per conversation.
   let arrived: ChatMessage[] = [];
-  // One write for the log of each conversation and one for the screen per batch.
   const flushArrived = async () => {
     const batch = arrived;
     arrived = [];
     await logIncoming(log, batch, app.nameOf);
-    const lines = batch.map(render);
-    view.line(lines.join("\n"));
-    if (batch.some((m) => m.fromBare !== app.current)) view.ring();
+    const shown: Rich[] = [];
+    for (const m of batch) {
+      const conversation = app.open(m.fromBare);
+      conversation.typing = false;
+      const line = render(m);
+      if (app.current === m.fromBare) {
+        shown.push(shown.length > 0 ? ["\n", line] : line);
+      } else {
+        conversation.missed.push(line);
+        otherMessages.add(m.fromBare, m);
+      }
+    }
+    if (shown.length > 0) view.line(shown);
+    otherMessages.settle();
     app.updatePrompt();
-  };
-  /** The line a message gets; one from elsewhere counts as unread and shows as a notice. */
-  const render = (m: ChatMessage): string => {
-    const conversation = app.open(m.fromBare);
-    conversation.typing = false;
-    const who = view.name(app.nameOf(m.fromBare));
-    const body = view.clean(m.body);
-    const line = m.body.startsWith("/me ")
-      ? `${clock(m.sentAt)} * ${who} ${body.slice(4)}`
-      : `${clock(m.sentAt)} ${who}: ${body}`;
-    if (app.current === m.fromBare) return line;
-    conversation.missed.push(line);
-    const preview = body.length > 60 ? `${body.slice(0, 60)}…` : body;
-    const from = view.clean(app.nameOf(m.fromBare));
-    return view.dim(
-      `(${
-        clock(m.sentAt)
-      } ${conversation.missed.length} unread from ${from}: ${preview})`,
-    );
   };
 
   const unsubscribe = [
@@ -218,11 +279,9 @@ export function createApp(
     }),
     session.on("presence", (p) => {
       if (p.fromBare !== app.current) return;
-      const status = p.status ? ` (${view.clean(p.status)})` : "";
+      const status = p.status ? ` (${p.status})` : "";
       view.line(
-        view.dim(
-          `${view.clean(app.nameOf(p.fromBare))} is now ${p.show}${status}`,
-        ),
+        view.dim(`${app.nameOf(p.fromBare)} is now ${p.show}${status}`),
       );
     }),
     session.on("roster", (item) => {
@@ -231,28 +290,22 @@ export function createApp(
     }),
     session.on("subscription", (request) => {
       const jid = request.from.split("/")[0]!.toLowerCase();
-      const who = view.clean(jid);
       if (request.type === "subscribe") {
         app.pendingSubscriptions.add(jid);
-        view.line(
-          view.bold(
-            `${who} wants to see your presence: /accept ${who} or /deny ${who}`,
-          ),
-        );
-        view.ring();
+        requests.add(jid, jid);
       } else if (request.type === "subscribed") {
         view.line(
-          view.dim(`${who} accepted your request to see their presence`),
+          view.dim(`${jid} accepted your request to see their presence`),
         );
       } else if (request.type === "unsubscribed") {
-        view.line(view.dim(`${who} does not share their presence with you`));
+        view.line(view.dim(`${jid} does not share their presence with you`));
       }
     }),
     session.on("error", (e) => {
       view.error(
-        `Cannot deliver to ${
-          view.clean(e.from ?? "the server")
-        }: ${e.condition}${e.text ? ` (${view.clean(e.text)})` : ""}`,
+        `Cannot deliver to ${e.from ?? "the server"}: ${e.condition}${
+          e.text ? ` (${e.text})` : ""
+        }`,
       );
     }),
   ];

@@ -23,9 +23,3 @@ export function consistentColor(name: string): [number, number, number] {
     number,
   ];
 }
-
-/** `text` in the name's colour, as a 24-bit terminal escape. */
-export function paintName(name: string, text = name): string {
-  const [r, g, b] = consistentColor(name);
-  return `\x1b[38;2;${r};${g};${b}m${text}\x1b[39m`;
-}

@@ -11,53 +11,14 @@ import {
   InterruptedError,
   ReportedError,
 } from "../errors.ts";
-import { type App, createApp } from "./app.ts";
-import { COMMANDS, findCommand } from "./commands/mod.ts";
+import { createApp } from "./app.ts";
+import { findCommand } from "./commands/mod.ts";
+import { complete } from "./completion.ts";
 import { startTicketSync } from "./ticket_sync.ts";
+import { createTypingNotifier } from "./typing.ts";
 import { createView } from "./view.ts";
 
 const HISTORY_SIZE = 1000;
-const PAUSED_AFTER_MS = 5000;
-
-/** Completions for the line typed so far: commands, contacts, aliases, statuses. */
-export function complete(line: string, app: App): [string[], string] {
-  const contacts = [
-    ...new Set([...app.roster.keys(), ...app.conversations.keys()]),
-  ];
-  const names = [
-    ...contacts,
-    ...contacts.map((jid) => app.nameOf(jid)).filter((n) => !/\s/.test(n)),
-  ];
-  const command = /^\/(\S*)$/.exec(line);
-  if (command) {
-    return [
-      COMMANDS.map((c) => `/${c.name}`).filter((c) => c.startsWith(line)),
-      line,
-    ];
-  }
-  const argument = /^\/(\S+)\s+(\S*)$/.exec(line);
-  if (argument) {
-    const spec = COMMANDS.find((c) => c.name === argument[1]);
-    const word = argument[2]!;
-    const pool = spec?.completes === "status"
-      ? ["available", "away", "xa", "dnd", "invisible"]
-      : spec?.completes === "contact"
-      ? names
-      : [];
-    return [
-      pool.filter((n) => n.toLowerCase().startsWith(word.toLowerCase())),
-      word,
-    ];
-  }
-  const word = /(\S*)$/.exec(line)![1]!;
-  if (line.startsWith("/") || word === "") return [[], word];
-  return [
-    names.filter((n) => n.toLowerCase().startsWith(word.toLowerCase())).map((
-      n,
-    ) => n),
-    word,
-  ];
-}
 
 async function historyFile(ctx: CliContext, account: string): Promise<string> {
   const store = await import("../store/mod.ts");
@@ -116,6 +77,9 @@ export async function runInteractive(
   });
   const roster = await session.getRoster();
   await session.sendPresence();
+  // Contacts' presences answer ours before the server answers a later ping,
+  // so /list and /roster show who is online from the first line on.
+  await session.roundTrip();
   const { startTicketBackground } = await import(
     "../cli/ticket/_background.ts"
   );
@@ -132,6 +96,7 @@ export async function runInteractive(
     color: interactive && ctx.color,
     bell: config.PIDGIN_BELL !== "off",
     write: (text) => process.stdout.write(text),
+    columns: () => (interactive ? process.stdout.columns : undefined),
   });
   if (interactive) warn = (line) => view.error(line);
   const app = createApp({ ctx, session, log, view, roster, tickets });
@@ -160,17 +125,22 @@ export async function runInteractive(
   let failure: AppError | undefined;
   let fatal: unknown;
   let interrupted = false;
+  /** Set by /quit, Ctrl-D or Ctrl-C: nothing read after it runs. */
+  let quitting = false;
   let queue = Promise.resolve();
+  app.onFailure = (err) => {
+    failure ??= err;
+  };
   const execute = async (line: string) => {
     const text = line.replace(/\r$/, "");
-    if (text.trim() === "") return;
+    if (quitting || text.trim() === "") return;
     try {
       if (text.startsWith("/")) {
         const [, name = "", args = ""] = /^\/(\S*)\s?([\s\S]*)$/.exec(text) ??
           [];
         await findCommand(name).run(args, app);
       } else {
-        await app.sendToCurrent(text);
+        await app.send(text);
       }
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
@@ -180,49 +150,44 @@ export async function runInteractive(
     }
   };
 
-  // Typing notifications (XEP-0085): composing while typing, paused after 5 s.
-  let composingTo: string | undefined;
-  let pausedTimer: ReturnType<typeof setTimeout> | undefined;
-  const stopComposing = () => {
-    clearTimeout(pausedTimer);
-    composingTo = undefined;
-  };
+  const typing = createTypingNotifier(session);
   if (interactive) {
     process.stdin.on("keypress", () => {
-      queueMicrotask(() => {
-        const typed = (rl as unknown as { line: string }).line;
-        const to = app.current;
-        if (!to || typed === "" || typed.startsWith("/")) return;
-        if (composingTo !== to) {
-          composingTo = to;
-          session.sendChatState(to, "composing").catch(() => {});
-        }
-        clearTimeout(pausedTimer);
-        pausedTimer = setTimeout(() => {
-          if (composingTo) {
-            session.sendChatState(composingTo, "paused").catch(() => {});
-          }
-          composingTo = undefined;
-        }, PAUSED_AFTER_MS);
-      });
+      // After readline has applied the key to the line.
+      queueMicrotask(() =>
+        typing.keypress((rl as unknown as { line: string }).line, app.current)
+      );
     });
   }
 
+  const stop = () => {
+    if (quitting) return;
+    quitting = true;
+    typing.stop();
+    rl.close();
+  };
   const closed = new Promise<void>((resolve) =>
-    rl.on("close", () => resolve())
+    rl.on("close", () => {
+      // End of input: the lines already read still run, in order.
+      typing.stop();
+      view.detach();
+      resolve();
+    })
   );
-  app.onQuit = () => rl.close();
+  app.onQuit = stop;
   rl.on("line", (line: string) => {
-    if (!line.startsWith("/")) stopComposing();
-    queue = queue.then(() => execute(line)).catch((err) => {
+    if (quitting) return;
+    if (!line.startsWith("/")) typing.reset();
+    queue = queue.then(() => execute(line)).then(() => {
+      if (interactive && !quitting) rl.prompt();
+    }).catch((err) => {
       fatal ??= err;
-      rl.close();
+      stop();
     });
-    if (interactive) rl.prompt();
   });
   const onSigint = () => {
     interrupted = true;
-    rl.close();
+    stop();
   };
   rl.on("SIGINT", onSigint);
   if (!interactive) Deno.addSignalListener("SIGINT", onSigint);
@@ -231,7 +196,7 @@ export async function runInteractive(
     fatal ??= new ConnectionError("The connection to the server was lost", {
       hint: "Run pidgin again",
     });
-    rl.close();
+    stop();
   });
 
   if (interactive) {
@@ -239,7 +204,7 @@ export async function runInteractive(
       view.dim(
         options.conversation
           ? `Chatting with ${
-            view.clean(app.nameOf(options.conversation))
+            app.nameOf(options.conversation)
           } as ${session.jid}; /quit or Ctrl-D to leave`
           : `Online as ${session.jid}. /help lists the commands, /chat <jid> opens a conversation.`,
       ),
@@ -254,10 +219,9 @@ export async function runInteractive(
   }
   await closed;
   if (!interactive) Deno.removeSignalListener("SIGINT", onSigint);
-  stopComposing();
   await queue;
   offStatus();
-  sync?.stop();
+  await sync?.stop();
   // Offline cleanly: unavailable presence, stream closed, then the logs.
   if (!fatal) await session.sendPresence("unavailable").catch(() => {});
   await session.stop();
@@ -273,5 +237,7 @@ export async function runInteractive(
   if (interactive) process.stdout.write("\n");
   if (fatal) throw fatal;
   if (interrupted) throw new InterruptedError("Interrupted");
-  if (failure) throw new ReportedError(failure);
+  // Over a pipe the first failed line decides the exit status; in a
+  // terminal the user saw each error, and /quit ends the session cleanly.
+  if (failure && !interactive) throw new ReportedError(failure);
 }

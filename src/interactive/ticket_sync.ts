@@ -2,16 +2,15 @@
  * Ticket updates in interactive mode: every so often, what changed on the
  * account's open tickets is printed in the chat with the ticket's contact.
  */
-import { sanitizeForTerminal } from "../text/sanitize.ts";
 import type { TicketServices } from "../cli/ticket/_services.ts";
 import type { App } from "./app.ts";
 
-/** Starts syncing; `stop()` ends it after the round under way. */
+/** Starts syncing; `stop()` resolves once the round under way has finished. */
 export function startTicketSync(
   app: App,
   services: TicketServices,
   intervalMs: number,
-): { stop(): void } {
+): { stop(): Promise<void> } {
   let stopped = false;
   let warned = false;
   const round = async () => {
@@ -25,22 +24,21 @@ export function startTicketSync(
         const text = event.type === "message"
           ? `[ticket ${entry.id}] ${event.message.author.name}: ${event.message.body}`
           : `[ticket ${entry.id}] status ${event.status}`;
-        showInChat(app, entry.contact, sanitizeForTerminal(text));
+        showInChat(app, entry.contact, text);
       }
       await services.index.setCursor(entry.id, page.nextCursor, page.status);
     }
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let running: Promise<void> = Promise.resolve();
   const loop = () => {
-    round().catch((err) => {
+    running = round().catch((err) => {
       if (warned) return;
       warned = true;
       app.view.line(
         app.view.dim(
           `Cannot sync tickets: ${
-            sanitizeForTerminal(
-              err instanceof Error ? err.message : String(err),
-            )
+            err instanceof Error ? err.message : String(err)
           }`,
         ),
       );
@@ -50,8 +48,10 @@ export function startTicketSync(
   };
   loop();
   return {
-    stop() {
+    async stop() {
       stopped = true;
+      clearTimeout(timer);
+      await running;
       clearTimeout(timer);
     },
   };

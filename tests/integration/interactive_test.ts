@@ -156,7 +156,7 @@ Deno.test("interactive mode over a pipe runs every command and exits with the fi
   );
   assert.match(
     result.stdout,
-    /pidgin: No conversation is open\nhint: Open one with \/chat <jid>\n/,
+    /pidgin: No conversation is open\nhint: Open one with \/chat <jid>, or \/msg <jid> <text>\n/,
   );
   assert.match(
     result.stdout,

@@ -58,10 +58,10 @@ Deno.test("interactive mode in a terminal: completion, typing, unread counts, a 
     await term.type("/ch");
     await term.press("Tab");
     await term.waitFor(
-      (s) => last(s).startsWith("pidgin> /chat"),
-      "the command completed",
+      (s) => last(s) === "pidgin> /chat",
+      "the command completed, with its space",
     );
-    await term.type(" bo");
+    await term.type("bo");
     await term.press("Tab");
     await term.waitFor(
       (s) => last(s) === "pidgin> /chat bob@localhost",

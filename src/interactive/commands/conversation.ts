@@ -24,9 +24,7 @@ export const close: SlashCommand = {
     app.conversations.delete(jid);
     if (app.current === jid) app.current = undefined;
     app.view.line(
-      app.view.dim(
-        `Closed the conversation with ${app.view.clean(app.nameOf(jid))}`,
-      ),
+      app.view.dim(`Closed the conversation with ${app.nameOf(jid)}`),
     );
     app.updatePrompt();
   },
@@ -41,7 +39,7 @@ export const send: SlashCommand = {
     if (!args.trim()) {
       throw new UsageError("Nothing to send", { hint: "/send <message>" });
     }
-    await app.sendToCurrent(args);
+    await app.send(args);
   },
 };
 
@@ -53,7 +51,28 @@ export const me: SlashCommand = {
     if (!args.trim()) {
       throw new UsageError("Nothing to do", { hint: "/me waves" });
     }
-    await app.sendToCurrent(`/me ${args}`);
+    await app.send(`/me ${args}`);
+  },
+};
+
+export const msg: SlashCommand = {
+  name: "msg",
+  usage: "/msg <jid|alias> <message>",
+  summary: "Send one message to a contact without switching conversations",
+  completes: "contact",
+  async run(args, app) {
+    const [, who = "", text = ""] = /^\s*(\S*)\s?([\s\S]*)$/.exec(args) ?? [];
+    if (!who || !text.trim()) {
+      throw new UsageError("Expected a contact and a message", {
+        hint: "/msg bob@example.com see you at 3",
+      });
+    }
+    const jid = app.resolveContact(who);
+    app.open(jid);
+    await app.send(text, jid);
+    if (jid !== app.current) {
+      app.view.line(app.view.dim(`Sent to ${app.nameOf(jid)} (${jid})`));
+    }
   },
 };
 
@@ -87,12 +106,12 @@ export const list: SlashCommand = {
       const unread = r.conversation?.missed.length
         ? `  ${r.conversation.missed.length} unread`
         : "";
-      const status = r.status ? ` "${view.clean(r.status)}"` : "";
-      view.line(
-        `${marker} ${view.name(app.nameOf(r.jid))} <${
-          view.clean(r.jid)
-        }>  ${r.show}${status}${unread}`,
-      );
+      const status = r.status ? ` "${r.status}"` : "";
+      view.line([
+        `${marker} `,
+        view.name(app.nameOf(r.jid)),
+        ` <${r.jid}>  ${r.show}${status}${unread}`,
+      ]);
     }
   },
 };

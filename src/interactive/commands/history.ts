@@ -1,4 +1,5 @@
 import { UsageError } from "../../errors.ts";
+import { indentContinuation } from "../../text/continuation.ts";
 import type { App } from "../app.ts";
 import type { SlashCommand } from "./command.ts";
 
@@ -33,7 +34,7 @@ export const history: SlashCommand = {
       n,
     );
     if (entries.length === 0) return app.view.line(app.view.dim("No logs yet"));
-    for (const e of entries) app.view.line(app.view.clean(e.text));
+    for (const e of entries) app.view.line(indentContinuation(e.text));
   },
 };
 
@@ -68,13 +69,13 @@ export const search: SlashCommand = {
       ) {
         found++;
         app.view.line(
-          `${app.current ? "" : `${contact}: `}${app.view.clean(e.text)}`,
+          `${app.current ? "" : `${contact}: `}${indentContinuation(e.text)}`,
         );
       }
     }
     if (found === 0) {
       app.view.line(
-        app.view.dim(`Nothing found for "${app.view.clean(args.trim())}"`),
+        app.view.dim(`Nothing found for "${args.trim()}"`),
       );
     }
   },

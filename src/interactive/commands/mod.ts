@@ -1,7 +1,7 @@
 /** The slash commands of interactive mode, and /help over them. */
 import { UsageError } from "../../errors.ts";
 import type { SlashCommand } from "./command.ts";
-import { chat, close, list, me, send } from "./conversation.ts";
+import { chat, close, list, me, msg, send } from "./conversation.ts";
 import { history, search } from "./history.ts";
 import { accept, add, alias, deny, remove, roster } from "./roster.ts";
 import { quit, status } from "./status.ts";
@@ -21,14 +21,51 @@ const help: SlashCommand = {
       return;
     }
     const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+    const columns = app.view.columns();
     for (const c of COMMANDS) {
-      app.view.line(`${c.usage.padEnd(width)}  ${c.summary}`);
+      app.view.line(formatHelpRow(c.usage, c.summary, width, columns));
     }
     app.view.line(
       "A line without a leading / is sent to the current conversation.",
     );
   },
 };
+
+/** Words of `text` in lines of at most `width` columns (a longer word gets a line of its own). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** One /help row; the summary wraps at word boundaries to fit the terminal. */
+export function formatHelpRow(
+  usage: string,
+  summary: string,
+  width: number,
+  columns: number | undefined,
+): string {
+  if (columns === undefined) return `${usage.padEnd(width)}  ${summary}`;
+  const room = columns - width - 3;
+  if (room < 24) {
+    return [usage, ...wrap(summary, columns - 5).map((l) => `    ${l}`)]
+      .join("\n");
+  }
+  const [first = "", ...rest] = wrap(summary, room);
+  return [
+    `${usage.padEnd(width)}  ${first}`,
+    ...rest.map((l) => `${" ".repeat(width + 2)}${l}`),
+  ].join("\n");
+}
 
 /** Every command, in /help order. */
 export const COMMANDS: SlashCommand[] = [
@@ -39,6 +76,7 @@ export const COMMANDS: SlashCommand[] = [
   close,
   send,
   me,
+  msg,
   ticket,
   tickets,
   status,

@@ -22,19 +22,21 @@ export const roster: SlashCommand = {
       return view.line("The roster is empty: /add <jid> [alias] [group]");
     }
     for (const group of [...groups.keys()].sort()) {
-      view.line(view.bold(view.clean(group)));
+      view.line(view.bold(group));
       for (const jid of groups.get(group)!.sort()) {
         const item = app.roster.get(jid)!;
         const best = app.session.presencesOf(jid).sort((a, b) =>
           b.priority - a.priority
         )[0];
-        const status = best?.status ? ` "${view.clean(best.status)}"` : "";
+        const status = best?.status ? ` "${best.status}"` : "";
         const pending = item.pending ? ", request pending" : "";
-        view.line(
-          `  ${view.name(app.nameOf(jid))} <${view.clean(jid)}>  ${
+        view.line([
+          "  ",
+          view.name(app.nameOf(jid)),
+          ` <${jid}>  ${
             best?.show ?? "offline"
           }${status}  [${item.subscription}${pending}]`,
-        );
+        ]);
       }
     }
   },
@@ -57,6 +59,7 @@ export const add: SlashCommand = {
       name: alias,
       groups: group ? [group] : [],
     });
+    app.log.setAlias(bare, alias);
     await app.session.requestSubscription(bare);
     app.view.line(app.view.dim(`Added ${bare}; asked to see their presence`));
   },
@@ -69,9 +72,17 @@ export const remove: SlashCommand = {
   completes: "contact",
   async run(args, app) {
     const jid = app.resolveContact(args);
+    if (!app.roster.has(jid)) {
+      throw new UsageError(`${jid} is not in your roster`, {
+        hint: "/roster lists your contacts",
+      });
+    }
     await app.session.removeContact(jid);
     app.roster.delete(jid);
+    // As Pidgin removes the buddy, its local alias goes with it.
+    app.log.setAlias(jid, undefined);
     app.view.line(app.view.dim(`Removed ${jid}`));
+    app.updatePrompt();
   },
 };
 
@@ -95,15 +106,32 @@ export const alias: SlashCommand = {
     });
     const item = app.roster.get(jid);
     if (item) app.roster.set(jid, { ...item, name });
-    app.view.line(app.view.dim(`${jid} is now called ${app.view.clean(name)}`));
+    // Like Pidgin: the local alias and the server's roster name both change.
+    app.log.setAlias(jid, name);
+    app.view.line(app.view.dim(`${jid} is now called ${name}`));
+    app.updatePrompt();
   },
 };
 
-async function answer(args: string, app: App, approve: boolean): Promise<void> {
+/** The request to answer: the named one, or the only one waiting. */
+async function chooseRequest(args: string, app: App, verb: string) {
   const { toBareJid } = await import("../../xmpp/mod.ts");
-  const text = args.trim() || [...app.pendingSubscriptions][0];
-  if (!text) throw new UsageError("No subscription request is waiting");
-  const jid = toBareJid(text);
+  if (args.trim()) return toBareJid(args.trim());
+  const waiting = [...app.pendingSubscriptions];
+  if (waiting.length === 0) {
+    throw new UsageError("No subscription request is waiting");
+  }
+  if (waiting.length === 1) return waiting[0]!;
+  const named = waiting.slice(0, 10).join(", ");
+  const more = waiting.length > 10 ? ` and ${waiting.length - 10} more` : "";
+  throw new UsageError(
+    `${waiting.length} subscription requests are waiting: ${named}${more}`,
+    { hint: `Say which: /${verb} <jid>` },
+  );
+}
+
+async function answer(args: string, app: App, approve: boolean): Promise<void> {
+  const jid = await chooseRequest(args, app, approve ? "accept" : "deny");
   await app.session.answerSubscription(jid, approve);
   app.pendingSubscriptions.delete(jid);
   if (approve) {

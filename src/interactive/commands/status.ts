@@ -5,10 +5,16 @@ const SHOWS = ["available", "away", "xa", "dnd", "invisible"] as const;
 
 export const status: SlashCommand = {
   name: "status",
-  usage: "/status <available|away|xa|dnd|invisible> [message]",
-  summary: "Set your presence (reported to the ticket backend too)",
+  usage: "/status [available|away|xa|dnd|invisible] [message]",
+  summary:
+    "Set your presence (reported to the ticket backend too); alone, show it",
   completes: "status",
   async run(args, app) {
+    if (!args.trim()) {
+      const { show, message } = app.status;
+      app.view.line(`You are ${show}${message ? ` (${message})` : ""}`);
+      return;
+    }
     const [show, ...rest] = args.trim().split(/\s+/);
     if (!SHOWS.includes(show as typeof SHOWS[number])) {
       throw new UsageError(
@@ -25,10 +31,9 @@ export const status: SlashCommand = {
       show === "invisible" ? "offline" : show as "available",
       message,
     );
+    app.status = { show: show as typeof SHOWS[number], message };
     app.view.line(
-      app.view.dim(
-        `You are ${show}${message ? ` (${app.view.clean(message)})` : ""}`,
-      ),
+      app.view.dim(`You are ${show}${message ? ` (${message})` : ""}`),
     );
   },
 };

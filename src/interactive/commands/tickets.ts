@@ -36,16 +36,12 @@ export const ticket: SlashCommand = {
     const { view } = app;
     if (outcome.status === "created") {
       view.line(
-        `Created ticket ${view.clean(outcome.ticket.id)} for ${app.current}: ${
-          view.clean(outcome.ticket.subject)
-        }`,
+        `Created ticket ${outcome.ticket.id} for ${app.current}: ${outcome.ticket.subject}`,
       );
     } else {
       view.line(
         view.dim(
-          `${
-            view.clean(outcome.error.message)
-          }; the ticket is queued in the outbox and will be created once`,
+          `${outcome.error.message}; the ticket is queued in the outbox and will be created once`,
         ),
       );
     }
@@ -85,7 +81,7 @@ export const tickets: SlashCommand = {
     }
     if (rows.length === 0) return view.line(`No tickets for ${app.current}`);
     for (const t of rows) {
-      view.line(`${view.clean(t.id)}  ${t.status}  ${view.clean(t.subject)}`);
+      view.line(`${t.id}  ${t.status}  ${t.subject}`);
     }
   },
 };

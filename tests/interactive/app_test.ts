@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import type { AccountLog, CliContext } from "../../src/cli/context.ts";
+import { createApp } from "../../src/interactive/app.ts";
+import { createView } from "../../src/interactive/view.ts";
+import { Emitter } from "../../src/xmpp/_emitter.ts";
+import type { Session, SessionEvents } from "../../src/xmpp/mod.ts";
+
+/** Just enough of a session to emit events into the app, as a flooding server would. */
+function floodingSession(events: Emitter<SessionEvents>): Session {
+  return {
+    on: (event, handler) => events.on(event, handler),
+    presencesOf: () => [],
+  } as Partial<Session> as Session;
+}
+
+const log: AccountLog = {
+  ownName: "alice@localhost/pidgin",
+  nameOf: (jid, rosterName) => rosterName ?? jid,
+  setAlias() {},
+  append: () => Promise.resolve(),
+  [Symbol.asyncDispose]: () => Promise.resolve(),
+};
+
+Deno.test("createApp() coalesces 100,000 subscription requests into a few lines and one bell", async () => {
+  const events = new Emitter<SessionEvents>();
+  let written = "";
+  const view = createView({
+    interactive: true,
+    color: false,
+    bell: true,
+    write: (text) => (written += text),
+  });
+  const app = createApp({
+    ctx: {} as CliContext,
+    session: floodingSession(events),
+    log,
+    view,
+    roster: [],
+    tickets: undefined,
+  });
+  for (let i = 0; i < 100_000; i++) {
+    events.emit("subscription", {
+      from: `u${i}@evil.example`,
+      type: "subscribe",
+    });
+  }
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  await app.dispose();
+  assert.equal(
+    written,
+    "100000 contacts want to see your presence: u0@evil.example, u1@evil.example, u2@evil.example and 99997 more; /accept <jid> or /deny <jid> (/accept alone lists them)\n\x07",
+  );
+  assert.equal(app.pendingSubscriptions.size, 100_000);
+});
