@@ -26,8 +26,15 @@ export interface CliContext {
   config(): Promise<Config>;
   /** The profile directory: `--purple-dir` > `PURPLE_HOME` > `~/.purple`. */
   purpleDir(): Promise<string>;
-  /** Starts a session for the configured account. */
-  openSession(): Promise<Session>;
+  /**
+   * Starts a session for the configured account. A long-lived session
+   * (interactive mode, `chat`) binds the account's resource exactly; a
+   * one-shot command binds a resource of its own, so it never replaces a
+   * running session of the same account.
+   */
+  openSession(options?: { longLived?: boolean }): Promise<Session>;
+  /** The account's own resource: XMPP_RESOURCE, else the one kept in the profile (`pidgin.<random>`). */
+  resource(): Promise<string>;
   /** The chat log and display names of the session's account; `enabled: false` writes nothing. */
   openLog(
     session: Session,
@@ -79,9 +86,39 @@ function parseTimeout(text: string | undefined): number {
   return Math.round(seconds * 1000);
 }
 
+/** Eight random characters for resource names. */
+function randomTag(): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  return [...crypto.getRandomValues(new Uint8Array(8))].map((b) =>
+    alphabet[b % alphabet.length]
+  ).join("");
+}
+
+/** The resource kept for an account in the profile, made once (`pidgin.<random>`), as Conversations and Profanity do. */
+async function keptResource(
+  purpleDir: string,
+  account: string,
+): Promise<string> {
+  const store = await import("../store/mod.ts");
+  const file = store.accountStatePath(purpleDir, account, "resource.json");
+  return await store.withFileLock(file, async () => {
+    const data = await store.readJsonFile(file).catch(() => undefined);
+    const kept = data && typeof data === "object" && "resource" in data
+      ? data.resource
+      : undefined;
+    if (typeof kept === "string" && /^pidgin\.[a-z0-9]{8}$/.test(kept)) {
+      return kept;
+    }
+    const resource = `pidgin.${randomTag()}`;
+    await store.writeJsonFile(file, { resource });
+    return resource;
+  });
+}
+
 /** Creates the context for one run of the CLI. */
 export function createCliContext(globals: GlobalOptions): CliContext {
   let config: Promise<Config> | undefined;
+  let resource: Promise<string> | undefined;
   const ctx: CliContext = {
     globals,
     get color() {
@@ -91,7 +128,18 @@ export function createCliContext(globals: GlobalOptions): CliContext {
       config ??= import("../config/mod.ts").then((m) => m.loadConfig(globals));
       return config;
     },
-    async openSession() {
+    resource() {
+      resource ??= (async () => {
+        const cfg = await ctx.config();
+        if (cfg.XMPP_RESOURCE) return cfg.XMPP_RESOURCE;
+        const { requireSetting } = await import("../config/mod.ts");
+        const { toBareJid } = await import("../xmpp/mod.ts");
+        const account = toBareJid(requireSetting(cfg, "XMPP_JID"));
+        return keptResource(await ctx.purpleDir(), account);
+      })();
+      return resource;
+    },
+    async openSession({ longLived = false } = {}) {
       const cfg = await ctx.config();
       const { requireSetting } = await import("../config/mod.ts");
       const jid = requireSetting(cfg, "XMPP_JID");
@@ -129,10 +177,11 @@ export function createCliContext(globals: GlobalOptions): CliContext {
           },
         );
       }
+      const own = await ctx.resource();
       const session = createSession({
         jid,
         password,
-        resource: cfg.XMPP_RESOURCE ?? "pidgin",
+        resource: longLived ? own : `${own}.${randomTag()}`,
         server: cfg.XMPP_SERVER,
         port: cfg.XMPP_PORT,
         extraCa,
@@ -160,17 +209,19 @@ export function createCliContext(globals: GlobalOptions): CliContext {
         store.readProfileNames(purpleDir, session.bareJid),
         store.loadZoneNames(cfg.tz),
       ]);
+      // As libpurple: the account's user name with its own resource, whichever one is bound now.
+      const accountFull = `${session.bareJid}/${await ctx.resource()}`;
       const log = store.createChatLog({
         purpleDir,
         account: session.bareJid,
-        accountFull: session.jid,
+        accountFull,
         style: {
           format: cfg.PIDGIN_LOG_FORMAT ?? "txt",
           locale: store.localeFromEnv(cfg.locale),
           zone,
         },
       });
-      const ownName = names.accountAlias ?? session.jid;
+      const ownName = names.accountAlias ?? accountFull;
       return {
         ownName,
         nameOf(bare, rosterName) {

@@ -71,7 +71,7 @@ export async function runInteractive(
 ): Promise<void> {
   const interactive = Deno.stdin.isTerminal();
   const config = await ctx.config();
-  await using session = await ctx.openSession();
+  await using session = await ctx.openSession({ longLived: true });
   await using log = await ctx.openLog(session, {
     enabled: options.log !== false,
   });
@@ -125,8 +125,10 @@ export async function runInteractive(
   let failure: AppError | undefined;
   let fatal: unknown;
   let interrupted = false;
-  /** Set by /quit, Ctrl-D or Ctrl-C: nothing read after it runs. */
+  /** Set by /quit or Ctrl-C: nothing read after it runs. */
   let quitting = false;
+  /** Set once readline has closed (also at the end of input): no more prompts. */
+  let readerClosed = false;
   let queue = Promise.resolve();
   app.onFailure = (err) => {
     failure ??= err;
@@ -169,6 +171,7 @@ export async function runInteractive(
   const closed = new Promise<void>((resolve) =>
     rl.on("close", () => {
       // End of input: the lines already read still run, in order.
+      readerClosed = true;
       typing.stop();
       view.detach();
       resolve();
@@ -179,7 +182,7 @@ export async function runInteractive(
     if (quitting) return;
     if (!line.startsWith("/")) typing.reset();
     queue = queue.then(() => execute(line)).then(() => {
-      if (interactive && !quitting) rl.prompt();
+      if (interactive && !readerClosed) rl.prompt();
     }).catch((err) => {
       fatal ??= err;
       stop();

@@ -31,6 +31,7 @@ export {
   parseTxtLog,
   readRecentLog,
 } from "./log_reader.ts";
+export { withFileLock } from "./file_lock.ts";
 export {
   accountStatePath,
   type JsonDir,

@@ -14,6 +14,7 @@ export function aliceEnv(
     ...prosody.env,
     XMPP_JID: "alice@localhost",
     XMPP_PASSWORD: "alice-secret-pw",
+    XMPP_RESOURCE: "pidgin",
     PURPLE_HOME: purpleDir,
     LANG: "en_US.UTF-8",
     TZ: "Europe/Berlin",

@@ -89,7 +89,10 @@ export async function startTerminal(
     },
     async screen() {
       const text = await tmux(socket, ["capture-pane", "-p", "-t", "t"]);
-      return text.split("\n").map((l) => l.trimEnd());
+      // tmux's own note once the program has exited is not the program's output.
+      return text.split("\n").map((l) => l.trimEnd()).filter((l) =>
+        !l.startsWith("Pane is dead (")
+      );
     },
     async waitFor(predicate, what, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
