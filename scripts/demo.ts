@@ -1,17 +1,20 @@
 /**
  * `deno task demo`: a private Prosody on loopback with you@localhost and
- * echo@localhost, an echo contact, and `pidgin chat echo@localhost` in this
- * terminal. Reuses the test harness (tests/_support/prosody.ts).
+ * echo@localhost (already in each other's roster), an echo contact, the
+ * ticket backend of docs/ticket-api.yaml with an agent who answers, and
+ * `pidgin chat echo@localhost` in this terminal. The profile with its logs
+ * is kept afterwards. Reuses the test harness (tests/_support/).
  */
 import { join } from "node:path";
-import { createSession } from "../src/xmpp/mod.ts";
-import { startProsody } from "../tests/_support/prosody.ts";
+import { createSession, type Session } from "../src/xmpp/mod.ts";
+import { startContractServer } from "../tests/_support/contract_server.ts";
+import { type Prosody, startProsody } from "../tests/_support/prosody.ts";
 import { cliCommand } from "../tests/_support/run_cli.ts";
 
 const YOU = { jid: "you@localhost", password: "you-demo-pw" };
 const ECHO = { jid: "echo@localhost", password: "echo-demo-pw" };
 
-let prosody;
+let prosody: Prosody;
 try {
   prosody = await startProsody({ accounts: [YOU, ECHO] });
 } catch (err) {
@@ -22,16 +25,35 @@ try {
   Deno.exit(3);
 }
 await using server = prosody;
-const purpleDir = join(server.dir, "purple");
+await using backend = startContractServer();
+const purpleDir = await Deno.makeTempDir({ prefix: "pidgin-demo-profile-" });
+const extraCa = await Deno.readTextFile(server.caFile);
+const connect = async (
+  account: { jid: string; password: string },
+  resource: string,
+): Promise<Session> => {
+  const session = createSession({
+    ...account,
+    resource,
+    server: "127.0.0.1",
+    port: server.port,
+    extraCa,
+  });
+  await session.start();
+  return session;
+};
 
-await using echo = createSession({
-  ...ECHO,
-  resource: "bot",
-  server: "127.0.0.1",
-  port: server.port,
-  extraCa: await Deno.readTextFile(server.caFile),
-});
-await echo.start();
+// you and echo see each other's presence, as after /add and /accept.
+await using echo = await connect(ECHO, "bot");
+{
+  await using you = await connect(YOU, "setup");
+  await you.updateContact(ECHO.jid, { name: "Echo", groups: ["Demo"] });
+  await you.requestSubscription(ECHO.jid);
+  await echo.answerSubscription(YOU.jid, true);
+  await echo.requestSubscription(YOU.jid);
+  await you.answerSubscription(ECHO.jid, true);
+  await you.roundTrip();
+}
 await echo.sendPresence("chat", "I repeat what you say");
 echo.on("message", (m) => {
   echo.sendMessage(
@@ -39,15 +61,25 @@ echo.on("message", (m) => {
     m.body.startsWith("/me ")
       ? `/me also ${m.body.slice(4)}`
       : `echo: ${m.body}`,
-  )
-    .catch(() => {});
+  ).catch(() => {});
 });
 
+// An agent answers each new ticket once, as a help desk would.
+const answered = new Set<string>();
+const agent = setInterval(() => {
+  for (const ticket of backend.tickets()) {
+    if (answered.has(ticket.id)) continue;
+    answered.add(ticket.id);
+    backend.agentReply(ticket.id, "Thanks, I am on it", "pending");
+  }
+}, 500);
+
 console.error(
-  `demo: Prosody on 127.0.0.1:${server.port}; logs go to ${purpleDir}/logs`,
+  `demo: Prosody on 127.0.0.1:${server.port}, ticket backend on ${backend.url}`,
 );
+console.error(`demo: the Pidgin profile is ${purpleDir} (kept afterwards)`);
 console.error(
-  "demo: type a line and press Enter; /me waves; /quit or Ctrl-D to leave\n",
+  "demo: type a line and press Enter; /me waves; /ticket <problem> opens a ticket; /help; /quit or Ctrl-D to leave\n",
 );
 const [deno, ...args] = cliCommand("chat", ECHO.jid, ...Deno.args);
 const chat = new Deno.Command(deno!, {
@@ -58,24 +90,29 @@ const chat = new Deno.Command(deno!, {
     XMPP_PASSWORD: YOU.password,
     XMPP_RESOURCE: "demo",
     PURPLE_HOME: purpleDir,
+    API_BASE_URL: backend.url,
+    API_TOKEN: backend.token,
+    TICKET_SYNC_INTERVAL: "2",
   },
   stdin: "inherit",
   stdout: "inherit",
   stderr: "inherit",
 }).spawn();
 const status = await chat.status;
+clearInterval(agent);
+const logs = join(purpleDir, "logs/jabber/you@localhost/echo@localhost");
 if (!Deno.stdin.isTerminal()) {
-  for await (
-    const entry of Deno.readDir(
-      join(purpleDir, "logs/jabber/you@localhost/echo@localhost"),
-    )
-  ) {
-    console.error(`demo: log ${entry.name}:`);
-    console.error(
-      await Deno.readTextFile(
-        join(purpleDir, "logs/jabber/you@localhost/echo@localhost", entry.name),
-      ),
-    );
+  try {
+    for await (const entry of Deno.readDir(logs)) {
+      console.error(`demo: log ${entry.name}:`);
+      console.error(await Deno.readTextFile(join(logs, entry.name)));
+    }
+  } catch {
+    console.error("demo: nothing was logged");
   }
 }
+console.error(`demo: the conversation's logs are in ${logs}`);
+console.error(
+  `demo: read them again with: PURPLE_HOME=${purpleDir} XMPP_JID=${YOU.jid} deno task pidgin log echo@localhost`,
+);
 Deno.exitCode = status.code;
