@@ -13,6 +13,8 @@ export const rosterCommand: CommandSpec = {
   options: [{ flags: "--json", description: "print the roster as JSON" }],
   async run(_args, options, ctx) {
     await using session = await ctx.openSession();
+    // Names follow the one rule both modes use (the Pidgin alias first).
+    await using names = await ctx.openLog(session, { enabled: false });
     const items = await session.getRoster();
     await session.sendPresence();
     // Presence of local contacts arrives before the answer to a later ping.
@@ -26,6 +28,7 @@ export const rosterCommand: CommandSpec = {
         return {
           jid: item.jid,
           name: item.name ?? null,
+          displayName: names.nameOf(item.jid, item.name),
           subscription: item.subscription,
           pending: item.pending,
           groups: item.groups,
@@ -46,7 +49,7 @@ export const rosterCommand: CommandSpec = {
       ["JID", "NAME", "SUBSCRIPTION", "PRESENCE"],
       ...rows.map((r) => [
         r.jid,
-        r.name ?? "",
+        r.displayName === r.jid ? "" : r.displayName,
         r.subscription + (r.pending ? " (pending)" : ""),
         r.presence + (r.status ? ` (${r.status})` : ""),
       ]),

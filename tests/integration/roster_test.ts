@@ -43,6 +43,7 @@ Deno.test("roster lists contacts with name, subscription and current presence", 
     {
       jid: "bob@localhost",
       name: "Bobby \x9b2J",
+      displayName: "Bobby \x9b2J",
       subscription: "to",
       pending: false,
       groups: ["Friends"],
@@ -52,6 +53,7 @@ Deno.test("roster lists contacts with name, subscription and current presence", 
     {
       jid: "carol@localhost",
       name: null,
+      displayName: "carol@localhost",
       subscription: "none",
       pending: false,
       groups: [],
@@ -68,4 +70,33 @@ Deno.test("roster lists contacts with name, subscription and current presence", 
     ["carol@localhost", "none", "offline"],
     [""],
   ]);
+});
+
+Deno.test("roster names a contact as interactive mode does: the Pidgin alias first", async () => {
+  await using prosody = await startProsody();
+  {
+    await using alice = await onlinePeer(
+      prosody,
+      "alice@localhost",
+      "alice-secret-pw",
+      "setup",
+    );
+    await alice.updateContact("bob@localhost", { name: "Server Name" });
+  }
+  const purple = join(prosody.dir, "purple");
+  await Deno.mkdir(purple, { recursive: true });
+  await Deno.writeTextFile(
+    join(purple, "blist.xml"),
+    `<?xml version='1.0' encoding='UTF-8' ?>
+<purple version='1.0'><blist><group name='Buddies'><contact>
+<buddy account='alice@localhost/pidgin' proto='prpl-jabber'><name>bob@localhost</name><alias>Local Alias</alias></buddy>
+</contact></group></blist></purple>
+`,
+  );
+  const env = aliceEnv(prosody, purple);
+  const table = await runCli(["roster"], { env });
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /^bob@localhost {2}Local Alias {2}/m);
+  const listed = await runCli([], { env, stdin: "/list\n" });
+  assert.match(listed.stdout, /^ {2}Local Alias <bob@localhost>/m);
 });
