@@ -46,7 +46,7 @@ export type OutboxItem = z.infer<typeof OutboxItemSchema>;
 export interface OutboxStorage {
   list(): Promise<[string, unknown][]>;
   put(name: string, data: unknown): Promise<void>;
-  remove(name: string): Promise<void>;
+  remove(name: string): Promise<unknown>;
 }
 
 /** What the backend answered for a delivered item. */
@@ -145,8 +145,8 @@ export class Outbox {
   }
 
   /** Removes an item whatever its state (`ticket outbox --discard`). */
-  discard(id: string): Promise<void> {
-    return this.#storage.remove(id);
+  async discard(id: string): Promise<void> {
+    await this.#storage.remove(id);
   }
 
   /**
