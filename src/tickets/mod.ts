@@ -6,10 +6,13 @@
  * @module
  */
 export {
+  MAX_RESPONSE_BYTES,
   TicketApiError,
   TicketClient,
   type TicketClientOptions,
 } from "./client.ts";
+export { listAllTickets, MAX_PAGES, syncTicketPages } from "./paging.ts";
+export { parseTicketId } from "./ticket_id.ts";
 export {
   backoffMs,
   type Delivery,
