@@ -23,7 +23,9 @@ export {
 } from "./outbox.ts";
 export * from "./schemas.ts";
 export {
+  checkTicketIndex,
   type IndexedTicket,
   TicketIndex,
+  type TicketIndexData,
   type TicketIndexStorage,
 } from "./ticket_index.ts";
