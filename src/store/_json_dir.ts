@@ -32,6 +32,8 @@ export interface JsonDir {
   reject(name: string): Promise<{ path: string; name: string } | undefined>;
   /** The records in `rejected/`, as `list()` gives them. */
   listRejected(): Promise<[string, unknown][]>;
+  /** The path of a record in `rejected/`. */
+  rejectedPath(name: string): string;
   /** Deletes a rejected record; resolves to whether it was there. */
   removeRejected(name: string): Promise<boolean>;
 }
@@ -131,6 +133,7 @@ export function openJsonDir(dir: string): JsonDir {
       }
     },
     listRejected: () => listIn(rejectedDir),
+    rejectedPath: (name) => join(rejectedDir, `${name}.json`),
     removeRejected(name) {
       return removeFile(join(rejectedDir, `${checkedName(name)}.json`));
     },

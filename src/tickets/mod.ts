@@ -13,13 +13,16 @@ export {
 } from "./client.ts";
 export { listAllTickets, MAX_PAGES, syncTicketPages } from "./paging.ts";
 export { parseTicketId } from "./ticket_id.ts";
+export { fitContext, fitText } from "./fit.ts";
 export {
   backoffMs,
   type Delivery,
   type FlushReport,
   Outbox,
   type OutboxItem,
+  type OutboxRequest,
   type OutboxStorage,
+  type RejectedItem,
 } from "./outbox.ts";
 export * from "./schemas.ts";
 export {
