@@ -120,3 +120,33 @@ Deno.test("a backend's error text reaches the user on one bounded line", async (
   assert.ok(lines[0]!.length < 400);
   await Deno.remove(purple, { recursive: true });
 });
+
+Deno.test("ticket sync never shows an event twice when the backend repeats a cursor", async () => {
+  await using server = startContractServer();
+  const purple = await ticketProfile();
+  const env = ticketEnv(server, purple);
+  const id =
+    (await runCli(["ticket", "create", "bob@localhost", "hi"], { env }))
+      .stdout.trim();
+  const message = server.agentReply(id, "only once");
+  const page = {
+    ticketId: id,
+    status: "open",
+    events: [{ type: "message", cursor: "5", message }],
+    nextCursor: "5",
+  };
+  server.fail({ kind: "json", body: page }, 3, "/sync");
+  const first = await runCli(["ticket", "sync", id], { env });
+  const second = await runCli(["ticket", "sync", id], { env });
+  assert.equal(
+    (first.stdout + second.stdout).match(/only once/g)?.length,
+    1,
+    first.stdout + second.stdout,
+  );
+  assert.equal(second.code, 6);
+  assert.match(
+    second.stderr,
+    /^pidgin: The ticket backend repeated the cursor "5"/,
+  );
+  await Deno.remove(purple, { recursive: true });
+});
