@@ -108,6 +108,36 @@ Deno.test("ticket create fits the contract: a message over 20000 characters is r
       assert.equal(server.requests.length, before);
     },
   );
+  await t.step(
+    "a subject over 200 characters, a reply over 20000: exit 2",
+    async () => {
+      const before = server.requests.length;
+      const subject = await runCli([
+        "ticket",
+        "create",
+        "--subject",
+        "s".repeat(201),
+        "bob@localhost",
+        "hi",
+      ], { env });
+      assert.equal(subject.code, 2, subject.stderr);
+      assert.match(
+        subject.stderr,
+        /the subject has 201 characters, more than the 200/,
+      );
+      const reply = await runCli(["ticket", "reply", "T-1"], {
+        env,
+        stdin: "r".repeat(20_001),
+      });
+      assert.equal(reply.code, 2, reply.stderr);
+      assert.match(
+        reply.stderr,
+        /^pidgin: Cannot reply: the message has 20001 characters/,
+      );
+      assert.deepEqual(names(outboxDir(purple)), []);
+      assert.equal(server.requests.length, before);
+    },
+  );
   await t.step("a 30000-character line in the log", async () => {
     const logs = join(
       purple,
