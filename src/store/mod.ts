@@ -35,8 +35,14 @@ export { withFileLock } from "./file_lock.ts";
 export {
   accountStatePath,
   type JsonDir,
+  type JsonFile,
   openJsonDir,
+  openJsonFile,
   readJsonFile,
+  type ReadJsonOptions,
+  type SetAsideEvent,
+  setAsideFile,
   stateDir,
   writeJsonFile,
 } from "./json_files.ts";
+export { withFileLock } from "./file_lock.ts";

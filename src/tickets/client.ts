@@ -1,14 +1,24 @@
 /**
  * The ticket backend over fetch: one `#request` owns the bearer token, the
- * timeout, Retry-After, status codes and response validation, so every
- * endpoint fails the same way and the token never reaches a message.
+ * timeout, Retry-After, status codes, the size of what is read and response
+ * validation, so every endpoint fails the same way and the token never
+ * reaches a message. Ticket ids are checked before they reach a URL, and an
+ * answer about another ticket than the one asked for breaks the contract.
  */
 import type { z } from "zod";
-import { BackendError } from "../errors.ts";
+import { failureFor, TicketApiError } from "./_failure.ts";
+import {
+  checkBaseUrl,
+  checkToken,
+  MAX_ERROR_BODY_BYTES,
+  MAX_RESPONSE_BYTES,
+  readCapped,
+  retryAfterMs,
+} from "./_http.ts";
+import { CONTRACT_HINT, parseAnswer, transportFailure } from "./_answer.ts";
 import {
   type AddMessageRequest,
   type CreateTicketRequest,
-  ErrorSchema,
   type Message,
   MessageSchema,
   type PresenceReport,
@@ -20,61 +30,55 @@ import {
   TicketSchema,
   type TicketStatus,
 } from "./schemas.ts";
+import { parseTicketId } from "./ticket_id.ts";
+
+export { TicketApiError } from "./_failure.ts";
+export { MAX_RESPONSE_BYTES } from "./_http.ts";
 
 const PREFIX = "/api/v1/xmpp";
+/** How many times a 429/503 with Retry-After is waited for and retried. */
+const MAX_RETRIES = 3;
 
 /** How to reach the backend. */
 export interface TicketClientOptions {
-  /** API_BASE_URL, e.g. `https://tickets.example.com`. */
+  /** API_BASE_URL: `https://…`, or `http://` only to 127.0.0.1, ::1 or localhost. */
   baseUrl: string;
   /** API_TOKEN; sent as a bearer token, never printed. */
   token: string;
-  /** Per-request limit in ms (default 5000). */
+  /** Per-request limit in ms, reading the answer included (default 5000). */
   timeoutMs?: number;
   /** The longest Retry-After we wait for before giving up on a 429/503 (default 10 000 ms). */
   maxRetryAfterMs?: number;
+  /** The most bytes of an answer read (default {@linkcode MAX_RESPONSE_BYTES}, 8 MiB). */
+  maxResponseBytes?: number;
 }
 
-/** A failed call; `retryable` says whether trying again later can succeed. */
-export class TicketApiError extends BackendError {
-  readonly retryable: boolean;
-  readonly status?: number;
-  constructor(
-    message: string,
-    options: {
-      retryable: boolean;
-      status?: number;
-      hint?: string;
-      cause?: unknown;
-    },
-  ) {
-    super(message, { hint: options.hint, cause: options.cause });
-    this.retryable = options.retryable;
-    this.status = options.status;
-  }
+interface RequestOptions<T> {
+  body?: unknown;
+  idempotencyKey?: string;
+  schema?: z.ZodType<T>;
+  ticketId?: string;
 }
 
-function retryAfterMs(res: Response): number | undefined {
-  const value = res.headers.get("retry-after");
-  if (value === null) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function describeIssues(error: z.ZodError): string {
-  const issue = error.issues[0]!;
-  const path = issue.path.length > 0 ? issue.path.join(".") : "body";
-  return `${path}: ${issue.message}`;
-}
-
-/** Client for docs/ticket-api.yaml. Requires net access to the backend. */
+/**
+ * Client for docs/ticket-api.yaml. Requires net access to the backend.
+ * The constructor throws a ConfigError for a base URL that would send the
+ * token in clear text (`http://` to anything but loopback) or a token that
+ * cannot be sent as a header.
+ */
 export class TicketClient {
   #options: Required<TicketClientOptions>;
+  #base: URL;
 
   constructor(options: TicketClientOptions) {
-    this.#options = { timeoutMs: 5000, maxRetryAfterMs: 10_000, ...options };
+    this.#base = checkBaseUrl(options.baseUrl);
+    checkToken(options.token);
+    this.#options = {
+      timeoutMs: 5000,
+      maxRetryAfterMs: 10_000,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      ...options,
+    };
   }
 
   /** POST /tickets: creates a ticket; the same key never creates two. */
@@ -89,7 +93,7 @@ export class TicketClient {
     });
   }
 
-  /** GET /tickets: one page, filtered by status and contact. */
+  /** GET /tickets: one page, filtered by status and contact (see `listAllTickets` for every page). */
   listTickets(
     filter: {
       status?: TicketStatus;
@@ -97,7 +101,7 @@ export class TicketClient {
       cursor?: string;
       limit?: number;
     } = {},
-  ) {
+  ): Promise<TicketPage> {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(filter)) {
       if (value !== undefined) query.set(key, String(value));
@@ -108,43 +112,47 @@ export class TicketClient {
     });
   }
 
-  /** GET /tickets/{id}: one ticket with its messages. */
-  getTicket(id: string): Promise<Ticket> {
-    return this.#request("GET", `/tickets/${encodeURIComponent(id)}`, {
+  /** GET /tickets/{id}: one ticket with its messages. Throws a UsageError for an invalid id. */
+  async getTicket(id: string): Promise<Ticket> {
+    const path = `/tickets/${segment(id)}`;
+    const ticket = await this.#request("GET", path, {
       schema: TicketSchema,
       ticketId: id,
     });
+    return sameTicket(`GET ${path}`, id, ticket.id, ticket);
   }
 
-  /** POST /tickets/{id}/messages. */
-  addMessage(
+  /** POST /tickets/{id}/messages. Throws a UsageError for an invalid id. */
+  async addMessage(
     id: string,
     body: AddMessageRequest,
     idempotencyKey: string,
   ): Promise<Message> {
-    return this.#request(
-      "POST",
-      `/tickets/${encodeURIComponent(id)}/messages`,
-      {
-        body,
-        idempotencyKey,
-        schema: MessageSchema,
-        ticketId: id,
-      },
-    );
+    const path = `/tickets/${segment(id)}/messages`;
+    const message = await this.#request("POST", path, {
+      body,
+      idempotencyKey,
+      schema: MessageSchema,
+      ticketId: id,
+    });
+    return sameTicket(`POST ${path}`, id, message.ticketId, message, 201);
   }
 
-  /** GET /tickets/{id}/sync: events after `cursor`. */
-  syncTicket(id: string, cursor?: string): Promise<SyncPage> {
+  /** GET /tickets/{id}/sync: events after `cursor` (see `syncTicketPages` for all of them). */
+  async syncTicket(id: string, cursor?: string): Promise<SyncPage> {
+    const path = `/tickets/${segment(id)}/sync`;
     const qs = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
-    return this.#request(
-      "GET",
-      `/tickets/${encodeURIComponent(id)}/sync${qs}`,
-      {
-        schema: SyncPageSchema,
-        ticketId: id,
-      },
-    );
+    const page = await this.#request("GET", `${path}${qs}`, {
+      schema: SyncPageSchema,
+      ticketId: id,
+    });
+    sameTicket(`GET ${path}`, id, page.ticketId, page);
+    for (const event of page.events) {
+      if (event.type === "message") {
+        sameTicket(`GET ${path}`, id, event.message.ticketId, event);
+      }
+    }
+    return page;
   }
 
   /** POST /presence. */
@@ -158,30 +166,55 @@ export class TicketClient {
   async #request<T>(
     method: "GET" | "POST",
     path: string,
-    options: {
-      body?: unknown;
-      idempotencyKey?: string;
-      schema?: z.ZodType<T>;
-      ticketId?: string;
-    },
+    options: RequestOptions<T>,
   ): Promise<T> {
     const endpoint = `${method} ${PREFIX}${path.split("?")[0]}`;
     let waited = 0;
-    while (true) {
-      const res = await this.#fetch(method, path, options, endpoint);
-      if (res.ok) return await this.#parse(res, endpoint, options.schema);
-      const retryAfter = retryAfterMs(res);
-      if (
-        (res.status === 429 || res.status === 503) && retryAfter !== undefined
-      ) {
-        if (waited + retryAfter <= this.#options.maxRetryAfterMs) {
+    for (let attempt = 0;; attempt++) {
+      const signal = AbortSignal.timeout(this.#options.timeoutMs);
+      const res = await this.#fetch(method, path, options, endpoint, signal);
+      try {
+        if (res.ok) {
+          return await parseAnswer(res, endpoint, {
+            schema: options.schema,
+            maxBytes: this.#options.maxResponseBytes,
+          });
+        }
+        if (res.status >= 300 && res.status < 400) {
+          throw new TicketApiError(
+            `The ticket backend answered ${endpoint} with a redirect (${res.status}); pidgin does not follow redirects`,
+            {
+              retryable: false,
+              status: res.status,
+              hint: "Set API_BASE_URL to the backend's own https:// address",
+            },
+          );
+        }
+        const retryAfter = retryAfterMs(res);
+        if (
+          (res.status === 429 || res.status === 503) &&
+          retryAfter !== undefined && attempt < MAX_RETRIES &&
+          waited + retryAfter <= this.#options.maxRetryAfterMs
+        ) {
           await res.body?.cancel();
           waited += retryAfter;
           await new Promise((resolve) => setTimeout(resolve, retryAfter));
           continue;
         }
+        const text = await readCapped(res, MAX_ERROR_BODY_BYTES);
+        throw failureFor(res.status, new TextDecoder().decode(text), {
+          endpoint,
+          ticketId: options.ticketId,
+          retryAfter,
+        });
+      } catch (err) {
+        throw transportFailure(err, endpoint, {
+          status: res.status,
+          timeoutMs: this.#options.timeoutMs,
+        });
+      } finally {
+        await res.body?.cancel().catch(() => {});
       }
-      throw await this.#failure(res, endpoint, options.ticketId, retryAfter);
     }
   }
 
@@ -190,6 +223,7 @@ export class TicketClient {
     path: string,
     options: { body?: unknown; idempotencyKey?: string },
     endpoint: string,
+    signal: AbortSignal,
   ): Promise<Response> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.#options.token}`,
@@ -201,9 +235,10 @@ export class TicketClient {
     if (options.idempotencyKey) {
       headers["idempotency-key"] = options.idempotencyKey;
     }
+    // Relative to the base, so a base path (https://host/tickets/) is kept.
     const url = new URL(
-      `${PREFIX}${path}`,
-      this.#options.baseUrl.replace(/\/?$/, "/"),
+      `.${PREFIX}${path}`,
+      this.#base.href.replace(/\/?$/, "/"),
     );
     try {
       return await fetch(url, {
@@ -212,140 +247,35 @@ export class TicketClient {
         body: options.body === undefined
           ? undefined
           : JSON.stringify(options.body),
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
+        redirect: "manual",
+        signal,
       });
     } catch (err) {
-      if (
-        err instanceof DOMException &&
-        (err.name === "TimeoutError" || err.name === "AbortError")
-      ) {
-        throw new TicketApiError(
-          `Cannot reach the ticket backend: ${endpoint} did not answer within ${
-            this.#options.timeoutMs / 1000
-          } s`,
-          {
-            retryable: true,
-            cause: err,
-            hint:
-              "Check API_BASE_URL and the backend; queued work is retried later",
-          },
-        );
-      }
-      throw new TicketApiError(
-        `Cannot reach the ticket backend at "${url.origin}" for ${endpoint}`,
-        {
-          retryable: true,
-          cause: err,
-          hint: "Check API_BASE_URL and that the backend is running",
-        },
-      );
+      throw transportFailure(err, endpoint, {
+        origin: url.origin,
+        timeoutMs: this.#options.timeoutMs,
+      });
     }
   }
+}
 
-  async #parse<T>(
-    res: Response,
-    endpoint: string,
-    schema?: z.ZodType<T>,
-  ): Promise<T> {
-    let data: unknown;
-    try {
-      data = res.status === 204 ? undefined : await res.json();
-    } catch (err) {
-      // The answer was cut off or is not JSON: the request may have been done.
-      throw new TicketApiError(
-        `Cannot read the answer to ${endpoint}: the body is not complete JSON`,
-        {
-          retryable: true,
-          status: res.status,
-          cause: err,
-        },
-      );
-    }
-    if (!schema) return data as T;
-    const parsed = schema.safeParse(data);
-    if (!parsed.success) {
-      throw new TicketApiError(
-        `Unexpected answer from ${endpoint}: ${describeIssues(parsed.error)}`,
-        {
-          retryable: false,
-          status: res.status,
-          cause: parsed.error,
-          hint: "The backend does not follow docs/ticket-api.yaml",
-        },
-      );
-    }
-    return parsed.data;
-  }
+/** A checked, encoded path segment for a ticket id. */
+function segment(id: string): string {
+  return encodeURIComponent(parseTicketId(id));
+}
 
-  async #failure(
-    res: Response,
-    endpoint: string,
-    ticketId: string | undefined,
-    retryAfter: number | undefined,
-  ): Promise<TicketApiError> {
-    const text = await res.text().catch(() => "");
-    let body: z.infer<typeof ErrorSchema> | undefined;
-    try {
-      const parsed = ErrorSchema.safeParse(JSON.parse(text));
-      if (parsed.success) body = parsed.data;
-    } catch { /* not JSON */ }
-    const said = body ? `: ${body.error.message}` : "";
-    const status = res.status;
-    if (status === 401 || status === 403) {
-      return new TicketApiError(
-        `API token rejected by the ticket backend (${status})${said}`,
-        {
-          retryable: false,
-          status,
-          hint: status === 401
-            ? "Check API_TOKEN: it is missing, mistyped or expired"
-            : "Check that API_TOKEN may use the XMPP ticket endpoints",
-        },
-      );
-    }
-    if (status === 404) {
-      return new TicketApiError(
-        ticketId
-          ? `Ticket "${ticketId}" not found`
-          : `${endpoint} not found (404)`,
-        {
-          retryable: false,
-          status,
-          hint: ticketId
-            ? "Run pidgin ticket list to see ticket ids"
-            : "Check API_BASE_URL",
-        },
-      );
-    }
-    if (status === 422 || status === 400) {
-      const details = body?.error.details?.map((d) => `${d.field} ${d.message}`)
-        .join("; ");
-      return new TicketApiError(
-        `The ticket backend refused ${endpoint}${said}${
-          details ? ` (${details})` : ""
-        }`,
-        { retryable: false, status },
-      );
-    }
-    if (status === 409) {
-      return new TicketApiError(
-        `The ticket backend refused ${endpoint}: idempotency key reused${said}`,
-        {
-          retryable: false,
-          status,
-        },
-      );
-    }
-    const wait = retryAfter !== undefined
-      ? `; it asks to retry in ${Math.ceil(retryAfter / 1000)} s`
-      : "";
-    return new TicketApiError(
-      `The ticket backend failed ${endpoint} with ${status}${said}${wait}`,
-      {
-        retryable: status >= 500 || status === 429,
-        status,
-        hint: "Queued work is retried by pidgin ticket flush or the next run",
-      },
-    );
-  }
+/** `value` when the backend answered about the ticket asked for; else a contract violation. */
+function sameTicket<T>(
+  request: string,
+  asked: string,
+  got: string,
+  value: T,
+  status = 200,
+): T {
+  if (got === asked) return value;
+  const [method, path] = request.split(" ");
+  throw new TicketApiError(
+    `Unexpected answer from ${method} ${PREFIX}${path}: it answered for ticket "${got}" instead of "${asked}"`,
+    { retryable: false, status, hint: CONTRACT_HINT },
+  );
 }

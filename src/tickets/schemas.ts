@@ -1,21 +1,44 @@
 /**
  * zod schemas of the ticket API; they mirror docs/ticket-api.yaml, and
- * tests/tickets/schemas_test.ts checks that the two agree.
+ * tests/tickets/schemas_test.ts checks that the two agree (fields, required
+ * fields, enums, and every length and pattern limit). Every string the
+ * backend sends has a bound, so no answer can grow tickets.json or the
+ * screen without limit.
  */
 import { z } from "zod";
 
 const JID = /^[^@/\s]+@[^@/\s]+$/;
 const FULL_JID = /^[^@/\s]+@[^@/\s]+(\/.+)?$/;
+/** RFC 7622: 1023 bytes per part; three parts and two separators. */
+const JID_MAX = 3071;
 
-export const JidSchema = z.string().regex(
+/** The longest message body, context line or reply (characters, as `String.length` counts them). */
+export const MAX_BODY_LENGTH = 20000;
+/** The most context lines a ticket carries. */
+export const MAX_CONTEXT_LINES = 500;
+/** The longest ticket subject. */
+export const MAX_SUBJECT_LENGTH = 200;
+
+export const JidSchema = z.string().max(JID_MAX).regex(
   JID,
   "expected a bare JID, user@domain",
 );
-export const FullJidSchema = z.string().regex(FULL_JID, "expected a JID");
+export const FullJidSchema = z.string().max(JID_MAX).regex(
+  FULL_JID,
+  "expected a JID",
+);
+/**
+ * 1 to 64 letters, digits, `.`, `_` or `-`, not starting with a dot: safe
+ * as a URL path segment and a file name (`.` and `..` are not ids).
+ */
 export const TicketIdSchema = z.string().regex(
-  /^[A-Za-z0-9._-]{1,64}$/,
+  /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$/,
   "expected a ticket id",
 );
+/** An opaque position in a list or in a ticket's events. */
+export const CursorSchema = z.string().min(1).max(1024);
+/** A ticket's subject. */
+export const TicketSubjectSchema = z.string().max(MAX_SUBJECT_LENGTH);
 export const TicketStatusSchema = z.enum([
   "open",
   "pending",
@@ -24,6 +47,8 @@ export const TicketStatusSchema = z.enum([
 ]);
 export const PrioritySchema = z.enum(["low", "normal", "high", "urgent"]);
 const DateTime = z.iso.datetime({ offset: true });
+const Body = z.string().max(MAX_BODY_LENGTH);
+const Context = z.array(Body).max(MAX_CONTEXT_LINES);
 
 export const AuthorSchema = z.object({
   kind: z.enum(["contact", "agent", "system"]),
@@ -32,33 +57,33 @@ export const AuthorSchema = z.object({
 });
 
 export const MessageSchema = z.object({
-  id: z.string(),
+  id: z.string().min(1).max(128),
   ticketId: TicketIdSchema,
   author: AuthorSchema,
-  body: z.string().max(20000),
+  body: Body,
   createdAt: DateTime,
 });
 
 export const XmppMessageSchema = z.object({
   from: FullJidSchema,
   to: FullJidSchema,
-  body: z.string().min(1).max(20000),
+  body: Body.min(1),
   sentAt: DateTime,
-  stanzaId: z.string().optional(),
+  stanzaId: z.string().max(256).optional(),
 });
 
 export const CreateTicketRequestSchema = z.object({
   account: JidSchema,
   contact: JidSchema,
-  subject: z.string().max(200).optional(),
+  subject: TicketSubjectSchema.optional(),
   priority: PrioritySchema.optional(),
   message: XmppMessageSchema,
-  context: z.array(z.string().max(20000)).max(500),
+  context: Context,
 });
 
 export const TicketSchema = z.object({
   id: TicketIdSchema,
-  subject: z.string(),
+  subject: TicketSubjectSchema,
   status: TicketStatusSchema,
   priority: PrioritySchema,
   contact: JidSchema,
@@ -66,7 +91,7 @@ export const TicketSchema = z.object({
   createdAt: DateTime,
   updatedAt: DateTime,
   messages: z.array(MessageSchema),
-  context: z.array(z.string()),
+  context: Context,
 });
 
 /** A ticket in a list: the same fields without messages and context, plus how many messages. */
@@ -78,25 +103,25 @@ export const TicketSummarySchema = TicketSchema.omit({
 });
 
 export const TicketPageSchema = z.object({
-  items: z.array(TicketSummarySchema),
-  nextCursor: z.string().nullable(),
+  items: z.array(TicketSummarySchema).max(100),
+  nextCursor: CursorSchema.nullable(),
 });
 
 export const AddMessageRequestSchema = z.object({
   author: AuthorSchema,
-  body: z.string().min(1).max(20000),
+  body: Body.min(1),
   sentAt: DateTime.optional(),
 });
 
 export const SyncEventSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("message"),
-    cursor: z.string(),
+    cursor: CursorSchema,
     message: MessageSchema,
   }),
   z.object({
     type: z.literal("status"),
-    cursor: z.string(),
+    cursor: CursorSchema,
     status: TicketStatusSchema,
     changedAt: DateTime,
   }),
@@ -106,7 +131,7 @@ export const SyncPageSchema = z.object({
   ticketId: TicketIdSchema,
   status: TicketStatusSchema,
   events: z.array(SyncEventSchema),
-  nextCursor: z.string(),
+  nextCursor: CursorSchema,
 });
 
 export const PresenceReportSchema = z.object({

@@ -3,7 +3,8 @@
  * loopback. Every request is checked against the contract (bearer token,
  * Idempotency-Key on POST, bodies by the zod schemas) and can be told to
  * fail: 500, hang past the client's timeout, drop the connection after
- * committing, 429 with Retry-After, or a malformed body.
+ * committing, 429 with Retry-After, a malformed, endless or chosen body, or
+ * a redirect (tests/_support/contract_failures.ts).
  */
 import {
   AddMessageRequestSchema,
@@ -17,12 +18,14 @@ import {
   type TicketStatus,
 } from "../../src/tickets/mod.ts";
 
-/** A way to misbehave, for the next matching requests. */
-export type Failure =
-  | { kind: "status"; status: number; retryAfter?: number }
-  | { kind: "hang" }
-  | { kind: "drop-after-commit" }
-  | { kind: "malformed" };
+import {
+  errorResponse as error,
+  failAfter,
+  failInstead,
+  type Failure,
+} from "./contract_failures.ts";
+
+export type { Failure } from "./contract_failures.ts";
 
 /** One request as the server saw it. */
 export interface SeenRequest {
@@ -51,19 +54,6 @@ export interface ContractServer extends AsyncDisposable {
 }
 
 const PREFIX = "/api/v1/xmpp";
-
-function error(
-  status: number,
-  code: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-  headers = {},
-) {
-  return Response.json({ error: { code, message, ...extra } }, {
-    status,
-    headers,
-  });
-}
 
 /** Starts the contract server on 127.0.0.1 with a random port and token. */
 export function startContractServer(): ContractServer {
@@ -280,56 +270,9 @@ export function startContractServer(): ContractServer {
         return error(401, "unauthorized", "Invalid bearer token");
       }
       const failure = takeFailure(url.pathname);
-      if (failure?.kind === "status") {
-        return error(
-          failure.status,
-          failure.status === 429 ? "rate_limited" : "internal",
-          "Injected failure",
-          {},
-          failure.retryAfter === undefined
-            ? {}
-            : { "retry-after": String(failure.retryAfter) },
-        );
-      }
-      if (failure?.kind === "hang") {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            hanging.delete(done);
-            resolve();
-          };
-          hanging.add(done); // released when the server stops
-        });
-        return error(503, "unavailable", "Gave up hanging");
-      }
-      const response = await route(req, url);
-      if (failure?.kind === "malformed") {
-        await response.body?.cancel();
-        return Response.json({ id: 42, unexpected: true }, {
-          status: response.status === 204 ? 200 : response.status,
-        });
-      }
-      if (failure?.kind === "drop-after-commit") {
-        const text = await response.text();
-        const half = new TextEncoder().encode(
-          text.slice(0, Math.max(1, Math.floor(text.length / 2))),
-        );
-        return new Response(
-          new ReadableStream({
-            start(controller) {
-              controller.enqueue(half);
-              controller.close(); // shorter than content-length: the connection is cut
-            },
-          }),
-          {
-            status: response.status,
-            headers: {
-              "content-type": "application/json",
-              "content-length": String(text.length),
-            },
-          },
-        );
-      }
-      return response;
+      const instead = await failInstead(failure, hanging);
+      if (instead) return instead;
+      return await failAfter(failure, await route(req, url), url);
     },
   );
 
@@ -370,5 +313,29 @@ export function startContractServer(): ContractServer {
       for (const done of [...hanging]) done();
       await server.shutdown();
     },
+  };
+}
+
+/** A temp profile copied from the Finch fixture, so ticket context comes from real Pidgin logs. */
+export async function ticketProfile(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "pidgin-profile-" });
+  const fixture = new URL("../fixtures/purple", import.meta.url).pathname;
+  await new Deno.Command("cp", { args: ["-a", `${fixture}/.`, dir] }).output();
+  return dir;
+}
+
+/** The environment of a ticket command run as alice@localhost against `server`. */
+export function ticketEnv(
+  server: ContractServer,
+  purple: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    API_BASE_URL: server.url,
+    API_TOKEN: server.token,
+    API_TIMEOUT: "1",
+    XMPP_JID: "alice@localhost",
+    PURPLE_HOME: purple,
+    ...extra,
   };
 }

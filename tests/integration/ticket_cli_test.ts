@@ -376,29 +376,3 @@ Deno.test("ticket sync --follow prints new events as they come, until Ctrl-C", a
   assert.equal(result.stdout.match(/first update/g)?.length, 1);
   await Deno.remove(purple, { recursive: true });
 });
-
-Deno.test("a damaged outbox record is a one-line error (exit 3) that names it, and nothing is lost", async () => {
-  await using server = startContractServer();
-  const purple = await profile();
-  const e = env(server, purple);
-  server.fail({ kind: "status", status: 500 }, 10);
-  await runCli(["ticket", "create", "bob@localhost", "kept safe"], { env: e });
-  await Deno.writeTextFile(
-    join(outboxDir(purple), "000000000000000-damaged.json"),
-    "{ not json",
-  );
-  const result = await runCli(["ticket", "outbox"], { env: e });
-  assert.equal(result.code, 3);
-  assert.match(
-    result.stderr,
-    /^pidgin: Cannot read ".*000000000000000-damaged\.json": not valid JSON\nhint: /,
-  );
-  await Deno.remove(join(outboxDir(purple), "000000000000000-damaged.json"));
-  server.heal();
-  assert.equal((await runCli(["ticket", "flush"], { env: e })).code, 0);
-  assert.equal(
-    server.tickets().filter((t) => t.messages[0]!.body === "kept safe").length,
-    1,
-  );
-  await Deno.remove(purple, { recursive: true });
-});

@@ -67,3 +67,37 @@ Deno.test("a contact's message becomes a ticket with that message as context, an
     /alice@localhost\/pidgin: A technician is on the way\n$/,
   );
 });
+
+Deno.test("two ticket sync --relay runs at once relay each agent message once", async () => {
+  await using prosody = await startProsody();
+  await using server = startContractServer();
+  const purple = join(prosody.dir, "purple");
+  const env = aliceEnv(prosody, purple, {
+    API_BASE_URL: server.url,
+    API_TOKEN: server.token,
+  });
+  await using bob = await onlinePeer(prosody);
+  const created = await runCli(["ticket", "create", "bob@localhost", "help"], {
+    env: { ...env, TICKET_CONTEXT_LINES: "0" },
+  });
+  assert.equal(created.code, 0, created.stderr);
+  const id = created.stdout.trim();
+  for (const n of [1, 2, 3]) server.agentReply(id, `agent reply ${n}`);
+  const received: string[] = [];
+  const off = bob.on("message", (m) => received.push(m.body));
+  const runs = await Promise.all(
+    ["relay-a", "relay-b"].map((resource) =>
+      runCli(["ticket", "sync", "--relay", id], {
+        env: { ...env, XMPP_RESOURCE: resource },
+      })
+    ),
+  );
+  for (const run of runs) assert.equal(run.code, 0, run.stderr);
+  await bob.roundTrip();
+  off();
+  assert.deepEqual(received.sort(), [
+    "agent reply 1",
+    "agent reply 2",
+    "agent reply 3",
+  ]);
+});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { UsageError } from "../../src/errors.ts";
 import { openJsonDir } from "../../src/store/mod.ts";
 import { Outbox, TicketClient } from "../../src/tickets/mod.ts";
 import { startContractServer } from "../_support/contract_server.ts";
@@ -110,5 +111,83 @@ Deno.test("Outbox.flush() keeps an item the backend refuses as failed, and does 
     const before = server.requests.length;
     await outbox.flush(client, { force: true });
     assert.equal(server.requests.length, before);
+  });
+});
+
+Deno.test("Outbox.flush() sends each item once when two flushes overlap", async () => {
+  await using server = startContractServer();
+  const client = new TicketClient({ baseUrl: server.url, token: server.token });
+  await withOutbox(async (outbox, dir) => {
+    for (let i = 1; i <= 4; i++) await outbox.queueCreate(request(i));
+    const other = new Outbox(openJsonDir(dir));
+    const [a, b] = await Promise.all([
+      outbox.flush(client, { force: true }),
+      other.flush(client, { force: true }),
+    ]);
+    assert.equal(a.delivered.length + b.delivered.length, 4);
+    assert.equal(
+      server.requests.filter((r) => r.method === "POST").length,
+      4,
+      "no item was sent twice",
+    );
+    assert.deepEqual(await outbox.list(), []);
+  });
+});
+
+Deno.test("Outbox sets an unusable record aside, reports it once, and sends the others", async () => {
+  await using server = startContractServer();
+  const client = new TicketClient({ baseUrl: server.url, token: server.token });
+  await withOutbox(async (_, dir) => {
+    const rejected: string[] = [];
+    const outbox = new Outbox(openJsonDir(dir), {
+      onRejected: (item, from) => rejected.push(`${from}: ${item.reason}`),
+    });
+    const good = await outbox.queueCreate(request(1));
+    const bad = { ...good, id: "000000000000000-000000-aaaaaaaa" };
+    bad.request = {
+      ...good.request,
+      context: Array.from({ length: 501 }, () => "line"),
+    };
+    await Deno.writeTextFile(`${dir}/${bad.id}.json`, JSON.stringify(bad));
+    const report = await outbox.flush(client);
+    assert.equal(report.delivered.length, 1);
+    assert.deepEqual(rejected, [
+      "000000000000000-000000-aaaaaaaa: request.context: Too big: expected array to have <=500 items",
+    ]);
+    await outbox.flush(client);
+    assert.equal(rejected.length, 1, "reported once");
+    const [shown] = await outbox.rejected();
+    assert.equal(shown?.id, bad.id);
+    assert.match(shown!.reason, /request\.context: Too big/);
+    assert.equal(await outbox.discard(bad.id), true);
+    assert.deepEqual(await outbox.rejected(), []);
+  });
+});
+
+Deno.test("Outbox.queueCreate() refuses a request the contract does not allow, and stores nothing", async () => {
+  await withOutbox(async (outbox, dir) => {
+    const big = request(1);
+    big.message.body = "b".repeat(20_001);
+    await assert.rejects(outbox.queueCreate(big), UsageError);
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  });
+});
+
+Deno.test("Outbox.flush() removes a delivered item even when recording it fails", async () => {
+  await using server = startContractServer();
+  const client = new TicketClient({ baseUrl: server.url, token: server.token });
+  await withOutbox(async (outbox) => {
+    await outbox.queueCreate(request(1));
+    const report = await outbox.flush(client, {
+      onDelivered: () => Promise.reject(new Error("index damaged")),
+    });
+    assert.equal(report.delivered.length, 1);
+    assert.deepEqual(report.warnings.map((w) => w.message), ["index damaged"]);
+    assert.deepEqual(await outbox.list(), []);
+    assert.equal(
+      (await outbox.flush(client, { force: true })).delivered.length,
+      0,
+    );
+    assert.equal(server.tickets().length, 1);
   });
 });

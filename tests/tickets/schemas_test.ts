@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import type { z } from "zod";
+import { z } from "zod";
 import {
   COMPONENTS,
   PrioritySchema,
@@ -85,6 +85,62 @@ Deno.test("every example in docs/ticket-api.yaml is valid for its zod schema", a
       assert.ok(schema, `no zod schema for component ${name}`);
       const result = schema.safeParse(example);
       assert.ok(result.success, `${where}: ${result.error?.message}`);
+    });
+  }
+});
+
+/** Resolves `$ref`s and merges the limits of a yaml schema node. */
+function resolve(node: Doc): Doc {
+  if (node?.$ref) {
+    return { ...resolve(doc.components.schemas[componentName(node.$ref)]) };
+  }
+  return node;
+}
+
+const LIMITS = ["minLength", "maxLength", "maxItems", "pattern"] as const;
+
+/** Walks the yaml and zod's JSON Schema side by side, comparing every limit. */
+function compareLimits(where: string, yamlNode: Doc, zodJson: Doc): void {
+  const y = resolve(yamlNode);
+  if (!y || !zodJson) return;
+  const yAlternatives = y.oneOf ?? y.anyOf;
+  // `.nullable()` is an anyOf in zod's JSON Schema, `type: [string, "null"]` in the yaml.
+  const zodNode = !yAlternatives && zodJson.anyOf
+    ? zodJson.anyOf.find((a: Doc) => a.type !== "null")
+    : zodJson;
+  for (const limit of LIMITS) {
+    // zod adds its own pattern to date-times; the yaml says `format` instead.
+    if (limit === "pattern" && y.format === "date-time") continue;
+    const [a, b] = limit === "pattern"
+      ? [zodNode[limit], y[limit]].map((p) =>
+        p === undefined ? p : new RegExp(p).source
+      )
+      : [zodNode[limit], y[limit]];
+    assert.equal(a, b, `${where}: ${limit}`);
+  }
+  if (y.properties) {
+    for (const [key, value] of Object.entries(y.properties)) {
+      compareLimits(`${where}.${key}`, value, zodNode.properties?.[key]);
+    }
+  }
+  if (y.items) compareLimits(`${where}[]`, y.items, zodNode.items);
+  const zAlternatives = zodNode.oneOf ?? zodNode.anyOf;
+  if (yAlternatives) {
+    assert.equal(zAlternatives?.length, yAlternatives.length, where);
+    yAlternatives.forEach((alt: Doc, i: number) =>
+      compareLimits(`${where}|${i}`, alt, zAlternatives[i])
+    );
+  }
+}
+
+Deno.test("the zod schemas have exactly the length, count and pattern limits of docs/ticket-api.yaml", async (t) => {
+  for (const [name, schema] of Object.entries(COMPONENTS)) {
+    await t.step(name, () => {
+      const json = z.toJSONSchema(schema as z.ZodType, {
+        io: "input",
+        unrepresentable: "any",
+      });
+      compareLimits(name, doc.components.schemas[name], json);
     });
   }
 });

@@ -28,7 +28,8 @@ export async function startTicketBackground(
 ): Promise<TicketBackground | undefined> {
   const config = await ctx.config();
   if (!config.API_BASE_URL || !config.API_TOKEN) return undefined;
-  const services = await openTicketServices(ctx);
+  const services = await openTicketServices(ctx, { warn });
+  const { fitText } = await import("../../tickets/mod.ts");
   const pending = new Set<Promise<unknown>>();
   const warned = new Set<string>();
   const warnOnce = (what: string, err: unknown) => {
@@ -42,7 +43,16 @@ export async function startTicketBackground(
     pending.add(guarded);
     guarded.finally(() => pending.delete(guarded));
   };
-  const flush = () => track(services.flush(), "send the ticket outbox");
+  let flushing = false;
+  // A flush still under way (a slow backend) is not doubled by the next tick.
+  const flush = () => {
+    if (flushing) return;
+    flushing = true;
+    track(
+      services.flush().finally(() => flushing = false),
+      "send the ticket outbox",
+    );
+  };
   flush();
   const timer = setInterval(flush, FLUSH_EVERY_MS);
   return {
@@ -53,7 +63,7 @@ export async function startTicketBackground(
           {
             account: services.account,
             show,
-            status,
+            status: status === undefined ? undefined : fitText(status, 1000),
             at: new Date().toISOString(),
           },
           crypto.randomUUID(),

@@ -1,5 +1,5 @@
 import { UsageError } from "../../errors.ts";
-import { sanitizeForTerminal } from "../../text/sanitize.ts";
+import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
 import { readMessage } from "../_stdin.ts";
 import type { CommandSpec } from "../command.ts";
 import { createTicketFor, openTicketServices } from "./_services.ts";
@@ -49,7 +49,6 @@ export const ticketCreateCommand: CommandSpec = {
     }
     const { toBareJid } = await import("../../xmpp/mod.ts");
     const contact = toBareJid(who, "contact");
-    const services = await openTicketServices(ctx);
     const contextLines = options.context === undefined
       ? undefined
       : Number(options.context);
@@ -62,6 +61,7 @@ export const ticketCreateCommand: CommandSpec = {
         `Invalid --context "${options.context}": expected a number of lines from 0 to 500`,
       );
     }
+    const services = await openTicketServices(ctx);
     const outcome = await createTicketFor(services, {
       contact,
       body,
@@ -75,22 +75,18 @@ export const ticketCreateCommand: CommandSpec = {
       const ticket = outcome.ticket;
       await ctx.out(
         options.json
-          ? JSON.stringify({ status: "created", ticket }, null, 2) + "\n"
+          ? toTerminalJson({ status: "created", ticket }) + "\n"
           : `${ticket.id}\n`,
       );
       return;
     }
     if (options.json) {
       await ctx.out(
-        JSON.stringify(
-          {
-            status: "queued",
-            outboxId: outcome.outboxId,
-            error: outcome.error.message,
-          },
-          null,
-          2,
-        ) + "\n",
+        toTerminalJson({
+          status: "queued",
+          outboxId: outcome.outboxId,
+          error: outcome.error.message,
+        }) + "\n",
       );
     }
     await ctx.err(

@@ -21,7 +21,10 @@ export const ticketFlushCommand: CommandSpec = {
       );
     }
     for (const f of report.failed) {
-      await ctx.err(`failed ${f.item.id}: ${c(f.error.message)}\n`);
+      await ctx.err(
+        `failed ${f.item.id}: ${c(f.error.message)}\n` +
+          `hint: The backend refuses it as it is; pidgin ticket outbox --discard ${f.item.id} drops it\n`,
+      );
     }
     const left = report.deferred.length;
     if (left > 0) {

@@ -1,5 +1,5 @@
 import { UsageError } from "../../errors.ts";
-import { sanitizeForTerminal } from "../../text/sanitize.ts";
+import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
 import { formatTable } from "../_table.ts";
 import type { CommandSpec } from "../command.ts";
 import { openTicketServices } from "./_services.ts";
@@ -9,7 +9,8 @@ const STATUSES = ["open", "pending", "resolved", "closed"];
 /** `pidgin ticket list`. */
 export const ticketListCommand: CommandSpec = {
   name: "list",
-  summary: "List tickets, newest update first (all pages)",
+  summary:
+    "List tickets, newest update first (all pages, at most 1000 of 100 each)",
   args: "",
   examples: [
     "pidgin ticket list",
@@ -41,7 +42,8 @@ export const ticketListCommand: CommandSpec = {
     const contact = options.contact === undefined
       ? undefined
       : toBareJid(String(options.contact), "--contact");
-    const services = await openTicketServices(ctx);
+    const offline = Boolean(options.offline);
+    const services = await openTicketServices(ctx, { offline });
     let rows: {
       id: string;
       status: string;
@@ -49,27 +51,20 @@ export const ticketListCommand: CommandSpec = {
       subject: string;
       updatedAt: string;
     }[];
-    if (options.offline) {
+    if (offline) {
       rows = await services.index.list({ contact, status });
     } else {
       await services.flush();
-      const items = [];
-      let cursor: string | undefined;
-      do {
-        const page = await services.client.listTickets({
-          status: status as "open" | undefined,
-          contact,
-          cursor,
-          limit: 100,
-        });
-        items.push(...page.items);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
+      const { listAllTickets } = await import("../../tickets/mod.ts");
+      const items = await listAllTickets(services.client, {
+        status: status as "open" | undefined,
+        contact,
+      });
       await services.index.remember(items);
       rows = items;
     }
     if (options.json) {
-      await ctx.out(JSON.stringify(rows, null, 2) + "\n");
+      await ctx.out(toTerminalJson(rows) + "\n");
       return;
     }
     if (rows.length === 0) {

@@ -1,11 +1,40 @@
-import { sanitizeForTerminal } from "../../text/sanitize.ts";
+import { UsageError } from "../../errors.ts";
+import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
+import type { OutboxItem, RejectedItem } from "../../tickets/mod.ts";
 import type { CommandSpec } from "../command.ts";
 import { openTicketServices } from "./_services.ts";
 
-/** `pidgin ticket outbox`: what waits to reach the backend. */
+const c = sanitizeForTerminal;
+
+function describeItem(item: OutboxItem): string {
+  const what = item.kind === "createTicket"
+    ? `create ticket for ${c(item.request.contact)}: ${
+      c(item.request.subject ?? item.request.message.body)
+    }`
+    : `reply to ${c(item.ticketId)}: ${c(item.request.body)}`;
+  const state = item.state === "failed"
+    ? "failed, not retried"
+    : `${item.attempts} attempt(s), next ${
+      item.nextAttemptAt.slice(0, 19).replace("T", " ")
+    } UTC`;
+  const error = item.lastError ? `; last error: ${c(item.lastError)}` : "";
+  const drop = item.state === "failed"
+    ? `; pidgin ticket outbox --discard ${item.id} removes it`
+    : "";
+  return `${item.id}  ${what}\n    ${state}${error}${drop}`;
+}
+
+function describeRejected(item: RejectedItem): string {
+  return `${c(item.id)}  rejected: ${c(item.reason)}\n    in ${
+    c(item.file)
+  }; pidgin ticket outbox --discard ${c(item.id)} removes it`;
+}
+
+/** `pidgin ticket outbox`: what waits to reach the backend, and what was set aside. */
 export const ticketOutboxCommand: CommandSpec = {
   name: "outbox",
-  summary: "Show creates and replies waiting to reach the backend",
+  summary:
+    "Show creates and replies waiting to reach the backend, and records set aside as rejected",
   args: "",
   examples: [
     "pidgin ticket outbox",
@@ -16,41 +45,36 @@ export const ticketOutboxCommand: CommandSpec = {
     { flags: "--json", description: "print the items as JSON" },
     {
       flags: "--discard <id>",
-      description: "drop one item (for one the backend refuses)",
+      description: "drop one item (one the backend refuses, or a rejected one)",
     },
   ],
   async run(_args, options, ctx) {
-    const services = await openTicketServices(ctx);
-    if (typeof options.discard === "string") {
-      await services.outbox.discard(options.discard);
+    // Only local files: no backend settings needed.
+    const services = await openTicketServices(ctx, { offline: true });
+    if (options.discard !== undefined) {
+      const id = String(options.discard);
+      if (!await services.outbox.discard(id)) {
+        throw new UsageError(`No outbox item "${c(id).slice(0, 200)}"`, {
+          hint: "Run pidgin ticket outbox to see the ids",
+        });
+      }
+      await ctx.err(`Discarded ${id}\n`);
       return;
     }
     const items = await services.outbox.list();
+    const rejected = await services.outbox.rejected();
     if (options.json) {
-      await ctx.out(JSON.stringify(items, null, 2) + "\n");
+      await ctx.out(toTerminalJson([...items, ...rejected]) + "\n");
       return;
     }
-    if (items.length === 0) {
+    if (items.length === 0 && rejected.length === 0) {
       await ctx.err("The outbox is empty\n");
       return;
     }
-    const c = sanitizeForTerminal;
     await ctx.out(
-      items.map((item) => {
-        const what = item.kind === "createTicket"
-          ? `create ticket for ${c(item.request.contact)}: ${
-            c(item.request.subject ?? item.request.message.body)
-          }`
-          : `reply to ${c(item.ticketId)}: ${c(item.request.body)}`;
-        const state = item.state === "failed"
-          ? "failed, not retried"
-          : `${item.attempts} attempt(s), next ${
-            item.nextAttemptAt.slice(0, 19).replace("T", " ")
-          } UTC`;
-        return `${item.id}  ${what}\n    ${state}${
-          item.lastError ? `; last error: ${c(item.lastError)}` : ""
-        }`;
-      }).join("\n") + "\n",
+      [...items.map(describeItem), ...rejected.map(describeRejected)].join(
+        "\n",
+      ) + "\n",
     );
   },
 };

@@ -1,7 +1,7 @@
 import { UsageError } from "../../errors.ts";
-import { sanitizeForTerminal } from "../../text/sanitize.ts";
+import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
 import type { CommandSpec } from "../command.ts";
-import { openTicketServices } from "./_services.ts";
+import { checkLength, openTicketServices, settleFailed } from "./_services.ts";
 import { readMessage } from "../_stdin.ts";
 
 /** `pidgin ticket reply <id> [message...]`. */
@@ -18,39 +18,42 @@ export const ticketReplyCommand: CommandSpec = {
     flags: "--json",
     description: "print the added message as JSON",
   }],
-  async run([id, ...words], options, ctx) {
-    if (!id) throw new UsageError("Cannot reply: expected a ticket <id>");
+  async run([given, ...words], options, ctx) {
+    if (!given) throw new UsageError("Cannot reply: expected a ticket <id>");
+    const tickets = await import("../../tickets/mod.ts");
+    const id = tickets.parseTicketId(given);
     const body = await readMessage(words, "reply");
+    checkLength("reply", "message", body, tickets.MAX_BODY_LENGTH);
     const services = await openTicketServices(ctx);
     const { readProfileNames } = await import("../../store/mod.ts");
     const names = await readProfileNames(services.purpleDir, services.account);
-    const item = await services.outbox.queueMessage(id, {
-      author: {
-        kind: "agent",
-        jid: services.account,
-        name: names.accountAlias ?? services.account,
+    const report = await services.submit({
+      kind: "addMessage",
+      ticketId: id,
+      request: {
+        author: {
+          kind: "agent",
+          jid: services.account,
+          name: tickets.fitText(names.accountAlias || services.account, 200),
+        },
+        body,
+        sentAt: new Date().toISOString(),
       },
-      body,
-      sentAt: new Date().toISOString(),
     });
-    const report = await services.flush({ force: true, only: [item.id] });
     const delivered = report.delivered[0];
     if (delivered && "message" in delivered) {
       await ctx.out(
         options.json
-          ? JSON.stringify(delivered.message, null, 2) + "\n"
-          : `${delivered.message.id}\n`,
+          ? toTerminalJson(delivered.message) + "\n"
+          : `${sanitizeForTerminal(delivered.message.id)}\n`,
       );
       return;
     }
     const failed = report.failed[0];
-    if (failed) {
-      await services.outbox.discard(item.id);
-      throw failed.error;
-    }
+    if (failed) throw await settleFailed(services, failed);
     await ctx.err(
       `pidgin: ${sanitizeForTerminal(report.deferred[0]!.error.message)}\n` +
-        `The reply to ${id} is queued in the outbox (${item.id}); pidgin ticket flush or the next run will send it, once\n`,
+        `The reply to ${id} is queued in the outbox (${report.item.id}); pidgin ticket flush or the next run will send it, once\n`,
     );
   },
 };

@@ -1,5 +1,5 @@
 import { UsageError } from "../../errors.ts";
-import { sanitizeForTerminal } from "../../text/sanitize.ts";
+import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
 import type { CommandSpec } from "../command.ts";
 import { openTicketServices } from "./_services.ts";
 
@@ -10,13 +10,15 @@ export const ticketShowCommand: CommandSpec = {
   args: "<id>",
   examples: ["pidgin ticket show T-1042", "pidgin ticket show --json T-1042"],
   options: [{ flags: "--json", description: "print the ticket as JSON" }],
-  async run([id], options, ctx) {
-    if (!id) throw new UsageError("Cannot show a ticket: expected <id>");
+  async run([given], options, ctx) {
+    if (!given) throw new UsageError("Cannot show a ticket: expected <id>");
+    const { parseTicketId } = await import("../../tickets/mod.ts");
+    const id = parseTicketId(given);
     const services = await openTicketServices(ctx);
     const ticket = await services.client.getTicket(id);
     await services.index.remember([ticket]);
     if (options.json) {
-      await ctx.out(JSON.stringify(ticket, null, 2) + "\n");
+      await ctx.out(toTerminalJson(ticket) + "\n");
       return;
     }
     const c = sanitizeForTerminal;

@@ -3,7 +3,7 @@ import { sanitizeForTerminal } from "../../text/sanitize.ts";
 import type { SyncEvent } from "../../tickets/mod.ts";
 import type { CommandSpec } from "../command.ts";
 import { logAndSend } from "../context.ts";
-import { openTicketServices } from "./_services.ts";
+import { openTicketServices, type TicketServices } from "./_services.ts";
 
 function describe(id: string, event: SyncEvent): string {
   const c = sanitizeForTerminal;
@@ -12,6 +12,61 @@ function describe(id: string, event: SyncEvent): string {
   return `${c(id)} ${m.createdAt.slice(0, 16).replace("T", " ")} ${
     c(m.author.name)
   } (${m.author.kind}): ${c(m.body)}`;
+}
+
+type Relay = Awaited<ReturnType<typeof openRelay>>;
+type Out = (text: string) => Promise<void>;
+
+/**
+ * One ticket's new events, page by page until the end (bounded by the
+ * paging rules). The cursor is saved only over the one this sync started
+ * from, so a slower sync never moves it back. With `relay`, agents'
+ * messages go to the ticket's contact (only for tickets of our account),
+ * the cursor saved after each, all under the account's relay lock: two
+ * relaying processes never send one message twice.
+ */
+async function syncOne(
+  services: TicketServices,
+  ticketId: string,
+  out: Out,
+  relay: Relay | undefined,
+): Promise<void> {
+  const { syncTicketPages } = await import("../../tickets/mod.ts");
+  let entry = await services.index.get(ticketId);
+  let cursor = entry?.cursor;
+  for await (const page of syncTicketPages(services.client, ticketId, cursor)) {
+    if (!entry) {
+      await services.index.remember([
+        await services.client.getTicket(ticketId),
+      ]);
+      entry = await services.index.get(ticketId);
+    }
+    for (const event of page.events) {
+      await out(describe(ticketId, event) + "\n");
+      if (
+        relay && event.type === "message" &&
+        event.message.author.kind === "agent" && entry &&
+        entry.account === services.account
+      ) {
+        await relay.send(entry.contact, event.message.body);
+        // Saved after each relayed message: a crash repeats none of the earlier ones.
+        if (
+          !await services.index.advanceCursor(ticketId, {
+            from: cursor,
+            to: event.cursor,
+          })
+        ) return; // another sync moved on: it relays the rest
+        cursor = event.cursor;
+      }
+    }
+    const moved = await services.index.advanceCursor(ticketId, {
+      from: cursor,
+      to: page.nextCursor,
+      status: page.status,
+    });
+    if (!moved) return;
+    cursor = page.nextCursor;
+  }
 }
 
 /**
@@ -39,15 +94,17 @@ export const ticketSyncCommand: CommandSpec = {
       description: "send agents' messages to the ticket's contact over XMPP",
     },
   ],
-  async run([id], options, ctx) {
+  async run([given], options, ctx) {
     const interval = options.interval === undefined
       ? 5
       : Number(options.interval);
-    if (!Number.isFinite(interval) || interval <= 0) {
+    if (!Number.isFinite(interval) || interval <= 0 || interval > 86400) {
       throw new UsageError(
         `Invalid --interval "${options.interval}": expected a number of seconds`,
       );
     }
+    const { parseTicketId } = await import("../../tickets/mod.ts");
+    const id = given === undefined ? undefined : parseTicketId(given);
     const services = await openTicketServices(ctx);
     await services.flush();
     const ids = id
@@ -62,6 +119,14 @@ export const ticketSyncCommand: CommandSpec = {
       return;
     }
     await using relay = options.relay ? await openRelay(ctx) : undefined;
+    const { accountStatePath, withFileLock } = await import(
+      "../../store/mod.ts"
+    );
+    const relayLock = accountStatePath(
+      services.purpleDir,
+      services.account,
+      "relay",
+    );
 
     let interrupted = false;
     let wake: () => void = () => {};
@@ -73,33 +138,14 @@ export const ticketSyncCommand: CommandSpec = {
     try {
       while (!interrupted) {
         for (const ticketId of ids) {
-          let entry = await services.index.get(ticketId);
-          const page = await services.client.syncTicket(
-            ticketId,
-            entry?.cursor,
-          );
-          if (!entry) {
-            await services.index.remember([
-              await services.client.getTicket(ticketId),
-            ]);
-            entry = await services.index.get(ticketId);
-          }
-          for (const event of page.events) {
-            await ctx.out(describe(ticketId, event) + "\n");
-            if (
-              relay && event.type === "message" &&
-              event.message.author.kind === "agent" && entry
-            ) {
-              await relay.send(entry.contact, event.message.body);
-              // Saved after each relayed message: a crash repeats none of the earlier ones.
-              await services.index.setCursor(ticketId, event.cursor);
-            }
-          }
-          await services.index.setCursor(
-            ticketId,
-            page.nextCursor,
-            page.status,
-          );
+          const out: Out = (text) => ctx.out(text);
+          await (relay
+            ? withFileLock(
+              relayLock,
+              () => syncOne(services, ticketId, out, relay),
+            )
+            : syncOne(services, ticketId, out, undefined));
+          if (interrupted) break;
         }
         if (!options.follow) break;
         await new Promise<void>((resolve) => {
