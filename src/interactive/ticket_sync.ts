@@ -3,6 +3,7 @@
  * account's open tickets is printed in the chat with the ticket's contact.
  */
 import type { TicketServices } from "../cli/ticket/_services.ts";
+import { indentContinuation } from "../text/continuation.ts";
 import type { App } from "./app.ts";
 
 /** Starts syncing; `stop()` resolves once the round under way has finished. */
@@ -17,16 +18,31 @@ export function startTicketSync(
     const open = (await services.index.list()).filter((t) =>
       t.status !== "closed"
     );
+    const { syncTicketPages } = await import("../tickets/mod.ts");
     for (const entry of open) {
       if (stopped) return;
-      const page = await services.client.syncTicket(entry.id, entry.cursor);
-      for (const event of page.events) {
-        const text = event.type === "message"
-          ? `[ticket ${entry.id}] ${event.message.author.name}: ${event.message.body}`
-          : `[ticket ${entry.id}] status ${event.status}`;
-        showInChat(app, entry.contact, text);
+      let from = entry.cursor;
+      for await (
+        const page of syncTicketPages(services.client, entry.id, from)
+      ) {
+        // Saved only over the cursor this round started from, so another
+        // pidgin syncing the same ticket is never moved back.
+        const saved = await services.index.advanceCursor(entry.id, {
+          from,
+          to: page.nextCursor,
+          status: page.status,
+        });
+        if (!saved) break;
+        from = page.nextCursor;
+        for (const event of page.events) {
+          const text = event.type === "message"
+            ? `[ticket ${entry.id}] ${event.message.author.name}: ${
+              indentContinuation(event.message.body)
+            }`
+            : `[ticket ${entry.id}] status ${event.status}`;
+          showInChat(app, entry.contact, text);
+        }
       }
-      await services.index.setCursor(entry.id, page.nextCursor, page.status);
     }
   };
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -31,7 +31,6 @@ export {
   parseTxtLog,
   readRecentLog,
 } from "./log_reader.ts";
-export { withFileLock } from "./file_lock.ts";
 export {
   accountStatePath,
   type JsonDir,
