@@ -68,10 +68,10 @@ export function formatLogFooter(style: LogStyle): string {
 }
 
 /** `(06:18:07 PM)`, with the date for lines more than 20 minutes old. */
-function stamp(time: Date, now: Date, locale: LogLocale): string {
+function stamp(time: Date, now: Date, style: LogStyle): string {
   return now.getTime() > time.getTime() + TWENTY_MINUTES
-    ? formatDateTime(time, locale)
-    : formatTime(time, locale);
+    ? formatDateTime(time, style.locale, style.zone)
+    : formatTime(time, style.locale, style.zone);
 }
 
 /** One message line, newline included. `now` decides whether the date shows. */
@@ -80,7 +80,7 @@ export function formatLogEntry(
   style: LogStyle,
   now: Date = new Date(),
 ): string {
-  const when = stamp(entry.time, now, style.locale);
+  const when = stamp(entry.time, now, style);
   const isAction = entry.body.startsWith("/me ");
   const text = isAction ? entry.body.slice(4) : entry.body;
   if (style.format === "txt") {
