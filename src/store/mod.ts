@@ -11,11 +11,16 @@ export {
 } from "./chat_log.ts";
 export {
   escapeHtml,
+  escapeMarkup,
   formatLogEntry,
   formatLogHeader,
+  isNotice,
   type LogEntry,
   type LogFormat,
+  type LogMessage,
+  type LogNotice,
   type LogStyle,
+  sendFailureEntry,
 } from "./chat_log_format.ts";
 export { localeFromEnv, type LogLocale } from "./log_time.ts";
 export {
