@@ -11,9 +11,10 @@
  * Logs are appended, not rewritten, so they are the one kind of file that is
  * not written by temp file and rename: that is how Pidgin writes them too.
  */
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { StoreError } from "../errors.ts";
 import { LogFile, makeLogDir, type WriteSync } from "./_log_file.ts";
+import { boundsRecord, writeBounds } from "./log_bounds.ts";
 import {
   formatLogEntry,
   formatLogFooter,
@@ -22,7 +23,7 @@ import {
   type LogStyle,
 } from "./chat_log_format.ts";
 import { formatFileStamp } from "./log_time.ts";
-import { conversationLogDir } from "./paths.ts";
+import { conversationLogDir, logBoundsPath } from "./paths.ts";
 
 /** Options for {@linkcode createChatLog}. */
 export interface ChatLogOptions {
@@ -59,12 +60,14 @@ interface OpenLog {
   file: LogFile;
   /** When the conversation's log was opened: names the file, shown in its header. */
   opened: Date;
+  /** The sidecar of message boundaries (see log_bounds.ts). */
+  bounds: string;
 }
 
 /**
  * Creates the log writer for one account.
  *
- * Requires read/write access to `<purpleDir>/logs`.
+ * Requires read/write access to `<purpleDir>/logs` and `<purpleDir>/pidgin`.
  */
 export function createChatLog(options: ChatLogOptions): ChatLog {
   const logs = new Map<string, OpenLog>();
@@ -88,6 +91,12 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
     log = {
       file: new LogFile(path, write),
       opened: now,
+      bounds: logBoundsPath(
+        options.purpleDir,
+        options.account,
+        contact,
+        basename(path),
+      ),
     };
     logs.set(contact, log);
     return log;
@@ -102,10 +111,16 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
     const now = clock();
     const log = logFor(contact, now);
     const lines = entries.map((e) => formatLogEntry(e, style, now));
+    const records = style.format === "txt"
+      ? entries.map((e, i) => boundsRecord(e, lines[i]!))
+      : [];
     log.file.append({
       header: header(contact, log.opened),
       body: lines.join(""),
       footer: formatLogFooter(style),
+      after: records.some((r) => r !== undefined)
+        ? (offset) => writeBounds(log.bounds, offset, lines, records)
+        : undefined,
     });
   }
 

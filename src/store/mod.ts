@@ -36,6 +36,7 @@ export {
   parseTxtLog,
   readRecentLog,
 } from "./log_reader.ts";
+export type { EntryKind } from "./log_bounds.ts";
 export {
   accountStatePath,
   type JsonDir,

@@ -90,3 +90,31 @@ export function conversationLogDir(
   }
   return dir;
 }
+
+/**
+ * Where the writer records the byte ranges of txt log entries that a reader
+ * could not split by their text alone (see log_bounds.ts):
+ * `<profile>/pidgin/<account>/log_bounds/<contact>/<log file name>`, in
+ * pidgin's own state, never in logs/.
+ */
+export function logBoundsPath(
+  purpleDir: string,
+  account: string,
+  contact: string,
+  logFile: string,
+): string {
+  const state = resolve(purpleDir, "pidgin");
+  const path = resolve(
+    state,
+    folderName(account),
+    "log_bounds",
+    folderName(contact),
+    folderName(logFile),
+  );
+  if (!path.startsWith(state + sep)) {
+    throw new StoreError(
+      `Cannot record the log of "${contact}": the name leaves the state directory`,
+    );
+  }
+  return path;
+}
