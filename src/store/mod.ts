@@ -23,6 +23,7 @@ export {
   sendFailureEntry,
 } from "./chat_log_format.ts";
 export { localeFromEnv, type LogLocale } from "./log_time.ts";
+export { type LoggingPrefs, readLoggingPrefs } from "./logging_prefs.ts";
 export {
   conversationLogDir,
   escapeFilename,
