@@ -29,7 +29,11 @@ export {
   escapeFilename,
   resolvePurpleDir,
 } from "./paths.ts";
-export { type ProfileNames, readProfileNames } from "./profile_names.ts";
+export {
+  type BuddyNames,
+  type ProfileNames,
+  readProfileNames,
+} from "./profile_names.ts";
 export { loadZoneNames } from "./zone_names.ts";
 export {
   type LoggedEntry,
