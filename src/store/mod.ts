@@ -22,6 +22,7 @@ export {
   type LogStyle,
   sendFailureEntry,
 } from "./chat_log_format.ts";
+export { appendInputHistory, readInputHistory } from "./input_history.ts";
 export { localeFromEnv, type LogLocale } from "./log_time.ts";
 export { type LoggingPrefs, readLoggingPrefs } from "./logging_prefs.ts";
 export {
