@@ -128,9 +128,12 @@ export function isAction(body: string): boolean {
 
 /** The first line of a log; Pidgin's viewer drops exactly this line. */
 export function formatLogHeader(header: LogHeader, style: LogStyle): string {
+  // The header must stay one line (readers drop exactly the first one), so a
+  // line break in a name from the server becomes a space; libpurple would
+  // write it as it is, and also leave html in the names unescaped.
   const title = `Conversation with ${header.contact} at ${
     formatHeaderDate(header.opened, style.locale, style.zone)
-  } on ${header.account} (jabber)`;
+  } on ${header.account} (jabber)`.replace(/[\r\n]/g, " ");
   if (style.format === "txt") return `${title}\n`;
   const t = escapeHtml(title);
   return `${HTML_DOCTYPE}<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"><title>${t}</title></head><body><h1>${t}</h1><p>\n`;
@@ -175,7 +178,9 @@ export function formatLogEntry(
       ? `(${when}) ***${entry.name} ${txtText(body)}\n`
       : `(${when}) ${entry.name}: ${txtText(body)}\n`;
   }
-  const name = escapeMarkup(entry.name);
+  // One entry per html line: a line break in a name (g_markup_escape_text
+  // keeps it) is written as a space, which html renders the same way.
+  const name = escapeMarkup(entry.name).replace(/[\r\n]/g, " ");
   const color = action
     ? "#062585"
     : entry.direction === "in"

@@ -385,3 +385,22 @@ Deno.test("formatLogEntry() shows the date once a line is more than 20 minutes o
     "(11/25/2026 05:00:00 PM) Bob: x\n",
   );
 });
+
+Deno.test("formatLogHeader() and html lines stay one line whatever a server or contact puts in a name", async () => {
+  const header = {
+    contact: "bob@localhost",
+    account: "alice@localhost/evil\n(05:18:07 PM) bob@localhost: forged",
+    opened: T,
+  };
+  for (const format of ["txt", "html"] as const) {
+    const s = await UTC_STYLE(format);
+    assert.equal(formatLogHeader(header, s).split("\n").length, 2, format);
+  }
+  const line = formatLogEntry(
+    { direction: "in", name: "Bob\n(05:18:07 PM) x", body: "hi", time: T },
+    await UTC_STYLE("html"),
+    T,
+  );
+  assert.equal(line.indexOf("\n"), line.length - 1);
+  assert.match(line, /<b>Bob \(05:18:07 PM\) x:<\/b>/);
+});
