@@ -20,7 +20,7 @@ export type WriteSync = (file: Deno.FsFile, bytes: Uint8Array) => number;
 /** What one append writes. */
 export interface AppendPlan {
   /** Written first when the file is empty (a new log). */
-  header: string;
+  header: () => string;
   /** The entries, as text. */
   body: string;
   /** The html footer to move to the end, or "" for txt. */
@@ -77,6 +77,8 @@ export class LogFile {
   readonly path: string;
   #file: Deno.FsFile | undefined;
   #write: WriteSync;
+  /** The size we left the file at; while it is still that, nobody else wrote. */
+  #end: number | undefined;
 
   constructor(path: string, write: WriteSync) {
     this.path = path;
@@ -93,11 +95,18 @@ export class LogFile {
     });
   }
 
-  /** Locks the file that is at the path now (reopening if it was replaced or removed); returns its size. */
+  /**
+   * Locks the file and returns its size. Until this handle has written, the
+   * path is checked to still name the file it opened: another writer may
+   * have removed a file it created and could not fill.
+   */
   #lock(): [Deno.FsFile, number] {
     for (let attempt = 0; attempt < 5; attempt++) {
       const file = this.#file ??= this.#open();
       file.lockSync(true);
+      if (this.#end !== undefined) {
+        return [file, file.seekSync(0, Deno.SeekMode.End)];
+      }
       const ours = file.statSync();
       let there: Deno.FileInfo | undefined;
       try {
@@ -131,6 +140,7 @@ export class LogFile {
 
   /** Appends `plan` under the lock; throws StoreError, leaving the file as it was. */
   append(plan: AppendPlan): void {
+    // Fast path after the first write: lock, seek to the end, write, unlock.
     let file: Deno.FsFile;
     let size: number;
     try {
@@ -142,21 +152,24 @@ export class LogFile {
     const before = size;
     let footerRemoved = false;
     try {
-      let tail = this.#tail(file, size, Math.max(plan.footer.length, 1));
-      if (plan.footer && tail === plan.footer) {
-        file.truncateSync(size - plan.footer.length);
-        size -= plan.footer.length;
-        footerRemoved = true;
-        tail = this.#tail(file, size, 1);
+      let prefix = "";
+      if (size !== this.#end) {
+        // Someone else wrote since our last line (or this is our first).
+        let tail = this.#tail(file, size, Math.max(plan.footer.length, 1));
+        if (plan.footer && tail === plan.footer) {
+          file.truncateSync(size - plan.footer.length);
+          size -= plan.footer.length;
+          footerRemoved = true;
+          tail = this.#tail(file, size, 1);
+        }
+        prefix = size === 0 ? plan.header() : tail.endsWith("\n") ? "" : "\n"; // a line another writer left unfinished
       }
-      const prefix = size === 0 ? plan.header : tail.endsWith("\n") ? "" : "\n"; // a line another writer left unfinished
-      const prefixBytes = encoder.encode(prefix);
-      const body = encoder.encode(plan.body);
-      const bytes = new Uint8Array(prefixBytes.length + body.length);
-      bytes.set(prefixBytes);
-      bytes.set(body, prefixBytes.length);
+      const bytes = encoder.encode(prefix + plan.body);
+      const prefixBytes = prefix ? encoder.encode(prefix).length : 0;
+      this.#end = undefined;
       writeAll(this.#write, file, bytes);
-      plan.after?.(size + prefixBytes.length, prefixBytes.length);
+      plan.after?.(size + prefixBytes, prefixBytes);
+      this.#end = size + bytes.length;
     } catch (err) {
       this.#undo(
         file,

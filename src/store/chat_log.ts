@@ -115,7 +115,7 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
       ? entries.map((e, i) => boundsRecord(e, lines[i]!))
       : [];
     log.file.append({
-      header: header(contact, log.opened),
+      header: () => header(contact, log.opened),
       body: lines.join(""),
       footer: formatLogFooter(style),
       after: records.some((r) => r !== undefined)
