@@ -1,15 +1,20 @@
 /**
  * Appends conversation logs to a Pidgin profile. Like Pidgin, each
  * conversation opened in this process gets its own file, named by the time
- * it was opened; every line is written with one write call before the caller
- * shows or acknowledges the message, so a Ctrl-C or a kill loses nothing.
+ * it was opened; every batch of lines is written with one write call before
+ * the caller shows or acknowledges the message, so a Ctrl-C or a kill loses
+ * nothing. A file of the same name that already exists (two sends in the
+ * same second) is continued: no second header, and an html document stays
+ * one document. Each conversation fails on its own: an error appending to
+ * one contact's file never touches another's.
  *
  * Logs are appended, not rewritten, so they are the one kind of file that is
  * not written by temp file and rename: that is how Pidgin writes them too.
  */
-import { join } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { StoreError } from "../errors.ts";
-import { fsError } from "./_fs_error.ts";
+import { LogFile, makeLogDir, type WriteSync } from "./_log_file.ts";
+import { boundsRecord, writeBounds } from "./log_bounds.ts";
 import {
   formatLogEntry,
   formatLogFooter,
@@ -18,7 +23,7 @@ import {
   type LogStyle,
 } from "./chat_log_format.ts";
 import { formatFileStamp } from "./log_time.ts";
-import { conversationLogDir } from "./paths.ts";
+import { conversationLogDir, logBoundsPath } from "./paths.ts";
 
 /** Options for {@linkcode createChatLog}. */
 export interface ChatLogOptions {
@@ -29,130 +34,117 @@ export interface ChatLogOptions {
   /** Our full JID (`user@domain/resource`), shown in each header. */
   accountFull: string;
   style: LogStyle;
+  /**
+   * The write(2) used for log lines (`file.writeSync` by default); tests pass
+   * one that fails half way, as a full disk does.
+   */
+  writeSync?: WriteSync;
+  /** The clock that names files and dates lines (`new Date()` by default). */
+  clock?: () => Date;
 }
 
 /** The logs of one account; close it to finish html files. */
 export interface ChatLog extends AsyncDisposable {
   /**
    * Appends lines to the conversation with `contact` (a bare JID), all in one
-   * write, so a burst of messages costs one system call.
+   * write, so a burst of messages costs one system call. Rejects with a
+   * `StoreError` that says why (disk full, read-only, permission denied);
+   * the file is then as it was before the call.
    */
   append(contact: string, ...entries: LogEntry[]): Promise<void>;
-  /** Writes html footers and closes every file. */
+  /** Writes html footers and closes every file; the first failure is thrown after all are closed. */
   close(): Promise<void>;
 }
 
 interface OpenLog {
-  path: string;
-  file: Deno.FsFile;
-}
-
-/**
- * Appends synchronously: one write(2) to a local file takes about 1 µs where
- * Deno's async write takes about 30 µs (a thread-pool round trip), and a
- * synchronous write also keeps lines in call order without a queue.
- */
-function writeAll(file: Deno.FsFile, bytes: Uint8Array): void {
-  let offset = 0;
-  while (offset < bytes.length) {
-    offset += file.writeSync(bytes.subarray(offset));
-  }
+  file: LogFile;
+  /** When the conversation's log was opened: names the file, shown in its header. */
+  opened: Date;
+  /** The sidecar of message boundaries (see log_bounds.ts). */
+  bounds: string;
 }
 
 /**
  * Creates the log writer for one account.
  *
- * Requires read/write access to `<purpleDir>/logs`.
+ * Requires read/write access to `<purpleDir>/logs` and `<purpleDir>/pidgin`.
  */
 export function createChatLog(options: ChatLogOptions): ChatLog {
-  const logs = new Map<string, Promise<OpenLog>>();
-  const encoder = new TextEncoder();
+  const logs = new Map<string, OpenLog>();
   const { style } = options;
+  const write: WriteSync = options.writeSync ??
+    ((file, bytes) => file.writeSync(bytes));
+  const clock = options.clock ?? (() => new Date());
+  const header = (contact: string, opened: Date) =>
+    formatLogHeader({ contact, account: options.accountFull, opened }, style);
+  let closed = false;
 
-  async function open(contact: string, opened: Date): Promise<OpenLog> {
+  function logFor(contact: string, now: Date): OpenLog {
+    let log = logs.get(contact);
+    if (log) return log;
     const dir = conversationLogDir(options.purpleDir, options.account, contact);
     const path = join(
       dir,
-      `${formatFileStamp(opened, style.zone)}.${style.format}`,
+      `${formatFileStamp(now, style.zone)}.${style.format}`,
     );
-    try {
-      await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-      const file = await Deno.open(path, {
-        append: true,
-        create: true,
-        mode: 0o600,
-      });
-      const header = formatLogHeader(
-        { contact, account: options.accountFull, opened },
-        style,
-      );
-      writeAll(file, encoder.encode(header));
-      return { path, file };
-    } catch (err) {
-      throw fsError(`Cannot write the chat log "${path}"`, err);
-    }
-  }
-
-  function logFor(contact: string): Promise<OpenLog> {
-    let log = logs.get(contact);
-    if (!log) {
-      log = open(contact, new Date());
-      logs.set(contact, log);
-      log.then((ready) => opened.set(contact, ready), () => {});
-      log.catch(() => logs.delete(contact));
-    }
+    makeLogDir(path, resolve(options.purpleDir, "logs"));
+    log = {
+      file: new LogFile(path, write),
+      opened: now,
+      bounds: logBoundsPath(
+        options.purpleDir,
+        options.account,
+        contact,
+        basename(path),
+      ),
+    };
+    logs.set(contact, log);
     return log;
   }
 
-  let closed = false;
-  /** Logs whose file is open, for appends that need not wait. */
-  const opened = new Map<string, OpenLog>();
-
-  function write(log: OpenLog, entries: LogEntry[]): void {
-    const now = new Date();
-    const text = entries.map((e) => formatLogEntry(e, style, now)).join("");
-    try {
-      writeAll(log.file, encoder.encode(text));
-    } catch (err) {
-      throw fsError(`Cannot write the chat log "${log.path}"`, err);
+  function appendNow(contact: string, entries: LogEntry[]): void {
+    if (closed) {
+      throw new StoreError(
+        `Cannot log to "${contact}": the chat log is closed`,
+      );
     }
+    const now = clock();
+    const log = logFor(contact, now);
+    const lines = entries.map((e) => formatLogEntry(e, style, now));
+    const records = style.format === "txt"
+      ? entries.map((e, i) => boundsRecord(e, lines[i]!))
+      : [];
+    log.file.append({
+      header: () => header(contact, log.opened),
+      body: lines.join(""),
+      footer: formatLogFooter(style),
+      after: records.some((r) => r !== undefined)
+        ? (offset) => writeBounds(log.bounds, offset, lines, records)
+        : undefined,
+    });
   }
 
   return {
     append(contact, ...entries) {
-      if (closed) {
-        return Promise.reject(
-          new StoreError(`Cannot log to "${contact}": the chat log is closed`),
-        );
+      try {
+        appendNow(contact, entries);
+        return Promise.resolve();
+      } catch (err) {
+        return Promise.reject(err);
       }
-      const ready = opened.get(contact);
-      if (ready) {
-        // The common case: the file is open, so append without a turn of the event loop.
-        try {
-          write(ready, entries);
-          return Promise.resolve();
-        } catch (err) {
-          return Promise.reject(err);
-        }
-      }
-      return logFor(contact).then((log) => write(log, entries));
     },
-    async close() {
+    close() {
       closed = true;
-      const open = [...logs.values()];
-      logs.clear();
-      opened.clear();
-      for (const pending of open) {
-        let log: OpenLog;
+      let first: unknown;
+      for (const log of logs.values()) {
         try {
-          log = await pending;
-        } catch {
-          continue;
+          log.file.close(formatLogFooter(style));
+        } catch (err) {
+          first ??= err;
         }
-        const footer = formatLogFooter(style);
-        if (footer) writeAll(log.file, encoder.encode(footer));
-        log.file.close();
       }
+      logs.clear();
+      return first === undefined ? Promise.resolve() : Promise.reject(first);
     },
     [Symbol.asyncDispose]() {
       return this.close();

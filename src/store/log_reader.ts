@@ -1,55 +1,34 @@
 /**
  * Reads Pidgin conversation logs (ours and Pidgin's, txt and html) back as
- * the entries Pidgin's log viewer shows: `(06:18:07 PM) Bob: text`, html
- * rendered to plain text. Reads the newest files first and stops once it has
- * enough, so years of logs cost what the last few files cost.
+ * the entries Pidgin's log viewer shows. Reads the newest files first and
+ * stops once it has enough, so years of logs cost what the last few files
+ * cost; of a huge file only the end is read. Only regular files count:
+ * a symbolic link, a directory or a device in the folder is passed over.
  */
-import { decodeHTML } from "entities";
 import { join } from "node:path";
 import { fsError } from "./_fs_error.ts";
-import { conversationLogDir } from "./paths.ts";
+import { readBounds } from "./log_bounds.ts";
+import {
+  type ParsedEntry,
+  parseHtmlEntries,
+  parseTxtEntries,
+} from "./log_parse.ts";
+import { conversationLogDir, logBoundsPath } from "./paths.ts";
 
-/** One logged message (or status line) as the viewer shows it. */
-export interface LoggedEntry {
+/** One logged message (or status line) as the viewer shows it, and what can be read of it. */
+export interface LoggedEntry extends ParsedEntry {
   /** The log file's name, e.g. `2026-11-25.181807+0100CET.txt`. */
   file: string;
-  /** `(time) Name: text`, possibly over several lines. */
-  text: string;
 }
 
-const STAMP =
-  /^\((?:\d\d?\/\d\d?\/\d\d(?:\d\d)? )?\d\d?:\d\d:\d\d(?: [AP]M)?\) /;
-const TXT_HEADER =
-  /^(?:Conversation with|System log for account) .* \([a-z]+\)$/;
-
-/** Splits a txt log into entries; header lines (one per opening) are left out. */
+/** Splits a txt log into entries' text; header lines (one per opening) are left out. */
 export function parseTxtLog(text: string): string[] {
-  const entries: string[] = [];
-  for (const line of text.replace(/\n$/, "").split("\n")) {
-    if (TXT_HEADER.test(line)) continue;
-    if (STAMP.test(line) || entries.length === 0) entries.push(line);
-    else entries[entries.length - 1] += `\n${line}`;
-  }
-  return entries.filter((e) => e !== "");
+  return parseTxtEntries(new TextEncoder().encode(text)).map((e) => e.text);
 }
 
 /** Renders an html log's lines as plain-text entries, as Pidgin's viewer does. */
 export function parseHtmlLog(text: string): string[] {
-  const entries: string[] = [];
-  for (const line of text.split("\n")) {
-    if (
-      line.startsWith("<!DOCTYPE") || line.startsWith("<html") ||
-      /^<\/(p|body|html)>$/.test(line)
-    ) continue;
-    const plain = decodeHTML(
-      line.replace(/<br\s*\/?>$/i, "").replace(/<br\s*\/?>/gi, "\n").replace(
-        /<[^>]*>/g,
-        "",
-      ),
-    );
-    if (plain.trim() !== "") entries.push(plain);
-  }
-  return entries;
+  return parseHtmlEntries(text).map((e) => e.text);
 }
 
 const FILE_TIME =
@@ -76,10 +55,34 @@ export function logFileTime(name: string): number {
   return Date.UTC(y, mo - 1, d, h, mi, s) - offset * 60_000;
 }
 
+/** At most this much of the end of one file is read. */
+const TAIL_BYTES = 8 << 20;
+
+/** The end of a regular file: its bytes from the first whole line, and where they start. */
+async function readTail(
+  path: string,
+): Promise<{ bytes: Uint8Array; base: number } | undefined> {
+  using file = await Deno.open(path, { read: true });
+  const info = await file.stat();
+  if (!info.isFile) return undefined; // replaced since the folder was listed
+  const base = Math.max(0, info.size - TAIL_BYTES);
+  await file.seek(base, Deno.SeekMode.Start);
+  const bytes = new Uint8Array(info.size - base);
+  let read = 0;
+  while (read < bytes.length) {
+    const n = await file.read(bytes.subarray(read));
+    if (n === null) break;
+    read += n;
+  }
+  if (base === 0) return { bytes: bytes.subarray(0, read), base };
+  const cut = bytes.indexOf(0x0a) + 1; // drop the partial first line
+  return { bytes: bytes.subarray(cut, read), base: base + cut };
+}
+
 /**
  * The last `limit` entries of the conversation with `contact`, oldest first.
  *
- * Requires read access to the profile's logs.
+ * Requires read access to the profile's logs and `<profile>/pidgin`.
  */
 export async function readRecentLog(
   purpleDir: string,
@@ -100,19 +103,30 @@ export async function readRecentLog(
     throw fsError(`Cannot read the chat logs in "${dir}"`, err);
   }
   files.sort((a, b) => logFileTime(a) - logFileTime(b) || a.localeCompare(b));
-  const found: LoggedEntry[] = [];
+  const chunks: LoggedEntry[][] = []; // newest file first
+  let count = 0;
   for (const file of files.reverse()) {
-    if (found.length >= limit) break;
-    let text: string;
+    if (count >= limit) break;
+    const path = join(dir, file);
+    let tail;
     try {
-      text = await Deno.readTextFile(join(dir, file));
+      tail = await readTail(path);
     } catch (err) {
-      throw fsError(`Cannot read the chat log "${join(dir, file)}"`, err);
+      if (err instanceof Deno.errors.NotFound) continue; // removed meanwhile
+      throw fsError(`Cannot read the chat log "${path}"`, err);
     }
+    if (!tail) continue;
     const entries = file.endsWith(".txt")
-      ? parseTxtLog(text)
-      : parseHtmlLog(text);
-    found.unshift(...entries.map((e) => ({ file, text: e })));
+      ? parseTxtEntries(
+        tail.bytes,
+        await readBounds(logBoundsPath(purpleDir, account, contact, file)),
+        tail.base,
+      )
+      : parseHtmlEntries(new TextDecoder().decode(tail.bytes));
+    // No spreading into a call: a file can hold more entries than a call takes arguments.
+    const wanted = entries.slice(Math.max(0, entries.length - (limit - count)));
+    chunks.push(wanted.map((e) => ({ file, ...e })));
+    count += wanted.length;
   }
-  return found.slice(Math.max(0, found.length - limit));
+  return chunks.reverse().flat();
 }

@@ -11,19 +11,30 @@ export {
 } from "./chat_log.ts";
 export {
   escapeHtml,
+  escapeMarkup,
   formatLogEntry,
   formatLogHeader,
+  isNotice,
   type LogEntry,
   type LogFormat,
+  type LogMessage,
+  type LogNotice,
   type LogStyle,
+  sendFailureEntry,
 } from "./chat_log_format.ts";
+export { appendInputHistory, readInputHistory } from "./input_history.ts";
 export { localeFromEnv, type LogLocale } from "./log_time.ts";
+export { type LoggingPrefs, readLoggingPrefs } from "./logging_prefs.ts";
 export {
   conversationLogDir,
   escapeFilename,
   resolvePurpleDir,
 } from "./paths.ts";
-export { type ProfileNames, readProfileNames } from "./profile_names.ts";
+export {
+  type BuddyNames,
+  type ProfileNames,
+  readProfileNames,
+} from "./profile_names.ts";
 export { loadZoneNames } from "./zone_names.ts";
 export {
   type LoggedEntry,
@@ -31,6 +42,7 @@ export {
   parseTxtLog,
   readRecentLog,
 } from "./log_reader.ts";
+export type { EntryKind } from "./log_bounds.ts";
 export {
   accountStatePath,
   type JsonDir,
