@@ -35,7 +35,12 @@ export interface CliContext {
   openSession(options?: { longLived?: boolean }): Promise<Session>;
   /** The account's own resource: XMPP_RESOURCE, else the one kept in the profile (`pidgin.<random>`). */
   resource(): Promise<string>;
-  /** The chat log and display names of the session's account; `enabled: false` writes nothing. */
+  /**
+   * The chat log and display names of the session's account. `enabled`
+   * (a flag) wins over PIDGIN_LOG, which wins over Pidgin's prefs.xml
+   * (`/purple/logging/log_ims`); the format likewise (`--log-format`,
+   * PIDGIN_LOG_FORMAT, `/purple/logging/format`, txt).
+   */
   openLog(
     session: Session,
     options?: { enabled?: boolean },
@@ -201,14 +206,19 @@ export function createCliContext(globals: GlobalOptions): CliContext {
         home: cfg.home,
       });
     },
-    async openLog(session, { enabled = true } = {}) {
+    async openLog(session, { enabled } = {}) {
       const cfg = await ctx.config();
       const store = await import("../store/mod.ts");
       const purpleDir = await ctx.purpleDir();
-      const [names, zone] = await Promise.all([
+      const [names, zone, prefs] = await Promise.all([
         store.readProfileNames(purpleDir, session.bareJid),
         store.loadZoneNames(cfg.tz),
+        store.readLoggingPrefs(purpleDir),
       ]);
+      // A flag or variable decides, else Pidgin's own preferences.
+      const logging = enabled ??
+        (cfg.PIDGIN_LOG === undefined ? undefined : cfg.PIDGIN_LOG === "on") ??
+        prefs.logIms ?? true;
       // As libpurple: the account's user name with its own resource, whichever one is bound now.
       const accountFull = `${session.bareJid}/${await ctx.resource()}`;
       const log = store.createChatLog({
@@ -216,7 +226,7 @@ export function createCliContext(globals: GlobalOptions): CliContext {
         account: session.bareJid,
         accountFull,
         style: {
-          format: cfg.PIDGIN_LOG_FORMAT ?? "txt",
+          format: cfg.PIDGIN_LOG_FORMAT ?? prefs.format ?? "txt",
           locale: store.localeFromEnv(cfg.locale),
           zone,
         },
@@ -225,14 +235,17 @@ export function createCliContext(globals: GlobalOptions): CliContext {
       return {
         ownName,
         nameOf(bare, rosterName) {
-          return names.buddyAliases.get(bare) ?? rosterName ?? bare;
+          return names.nameOf(bare, rosterName);
         },
         setAlias(bare, alias) {
-          if (alias) names.buddyAliases.set(bare, alias);
-          else names.buddyAliases.delete(bare);
+          if (alias === undefined) {
+            names.buddies.delete(bare);
+          } else {
+            names.buddies.set(bare, { ...names.buddies.get(bare), alias });
+          }
         },
         append(contact, ...entries) {
-          return enabled ? log.append(contact, ...entries) : Promise.resolve();
+          return logging ? log.append(contact, ...entries) : Promise.resolve();
         },
         [Symbol.asyncDispose]() {
           return log.close();

@@ -29,32 +29,6 @@ async function historyFile(ctx: CliContext, account: string): Promise<string> {
   );
 }
 
-async function readHistory(file: string): Promise<string[]> {
-  try {
-    return (await Deno.readTextFile(file)).split("\n").filter(Boolean).reverse()
-      .slice(0, HISTORY_SIZE);
-  } catch {
-    return [];
-  }
-}
-
-async function writeHistory(
-  file: string,
-  newestFirst: string[],
-): Promise<void> {
-  const tmp = `${file}.${crypto.randomUUID()}.tmp`;
-  await Deno.mkdir(file.slice(0, file.lastIndexOf("/")), {
-    recursive: true,
-    mode: 0o700,
-  });
-  await Deno.writeTextFile(
-    tmp,
-    [...newestFirst].slice(0, HISTORY_SIZE).reverse().join("\n") + "\n",
-    { mode: 0o600 },
-  );
-  await Deno.rename(tmp, file);
-}
-
 /**
  * Runs interactive mode until /quit, Ctrl-D, end of input or Ctrl-C.
  *
@@ -73,7 +47,7 @@ export async function runInteractive(
   const config = await ctx.config();
   await using session = await ctx.openSession({ longLived: true });
   await using log = await ctx.openLog(session, {
-    enabled: options.log !== false,
+    enabled: options.log === false ? false : undefined,
   });
   const roster = await session.getRoster();
   await session.sendPresence();
@@ -100,14 +74,23 @@ export async function runInteractive(
   });
   if (interactive) warn = (line) => view.error(line);
   const app = createApp({ ctx, session, log, view, roster, tickets });
+  const store = await import("../store/mod.ts");
   const historyPath = interactive
     ? await historyFile(ctx, session.bareJid)
     : undefined;
+  /** The lines typed in this session, to add to the shared history at the end. */
+  const typed: string[] = [];
   const rl = readline.createInterface({
     input: process.stdin,
     output: interactive ? process.stdout : undefined,
     terminal: interactive,
-    history: historyPath ? await readHistory(historyPath) : [],
+    // readline wants the newest line first.
+    history: historyPath
+      ? (await store.readInputHistory(historyPath, HISTORY_SIZE).catch(
+        () => [],
+      ))
+        .reverse()
+      : [],
     historySize: HISTORY_SIZE,
     removeHistoryDuplicates: true,
     prompt: "pidgin> ",
@@ -127,8 +110,6 @@ export async function runInteractive(
   let interrupted = false;
   /** Set by /quit or Ctrl-C: nothing read after it runs. */
   let quitting = false;
-  /** Set once readline has closed (also at the end of input): no more prompts. */
-  let readerClosed = false;
   let queue = Promise.resolve();
   app.onFailure = (err) => {
     failure ??= err;
@@ -171,7 +152,6 @@ export async function runInteractive(
   const closed = new Promise<void>((resolve) =>
     rl.on("close", () => {
       // End of input: the lines already read still run, in order.
-      readerClosed = true;
       typing.stop();
       view.detach();
       resolve();
@@ -180,13 +160,15 @@ export async function runInteractive(
   app.onQuit = stop;
   rl.on("line", (line: string) => {
     if (quitting) return;
+    if (interactive && line.trim() !== "") typed.push(line);
     if (!line.startsWith("/")) typing.reset();
-    queue = queue.then(() => execute(line)).then(() => {
-      if (interactive && !readerClosed) rl.prompt();
-    }).catch((err) => {
+    queue = queue.then(() => execute(line)).catch((err) => {
       fatal ??= err;
       stop();
     });
+    // A fresh prompt at once, so typing goes on while the line runs; none
+    // after /quit, which ends the session.
+    if (interactive && !/^\/quit\s*$/.test(line.trim())) rl.prompt();
   });
   const onSigint = () => {
     interrupted = true;
@@ -232,10 +214,10 @@ export async function runInteractive(
   tickets?.report("offline");
   await tickets?.stop();
   if (historyPath) {
-    await writeHistory(
-      historyPath,
-      (rl as unknown as { history: string[] }).history,
-    ).catch(() => {});
+    // Merged with what other sessions added meanwhile, under a lock.
+    await store.appendInputHistory(historyPath, typed, HISTORY_SIZE).catch(
+      () => {},
+    );
   }
   if (interactive) process.stdout.write("\n");
   if (fatal) throw fatal;

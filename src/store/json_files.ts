@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { StoreError } from "../errors.ts";
 import { fsError } from "./_fs_error.ts";
 import { withFileLock } from "./file_lock.ts";
-import { escapeFilename } from "./paths.ts";
+import { folderName } from "./paths.ts";
 
 export { openJsonDir } from "./_json_dir.ts";
 export type { JsonDir } from "./_json_dir.ts";
@@ -29,7 +29,7 @@ export function accountStatePath(
   account: string,
   ...parts: string[]
 ): string {
-  return join(stateDir(purpleDir), escapeFilename(account), ...parts);
+  return join(stateDir(purpleDir), folderName(account), ...parts);
 }
 
 /** Writes `data` as JSON to `file` atomically, mode 0600, creating directories 0700. */

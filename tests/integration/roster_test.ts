@@ -72,7 +72,7 @@ Deno.test("roster lists contacts with name, subscription and current presence", 
   ]);
 });
 
-Deno.test("roster names a contact as interactive mode does: the Pidgin alias first", async () => {
+Deno.test("roster names a contact as interactive mode and the logs do, by libpurple's rule", async () => {
   await using prosody = await startProsody();
   {
     await using alice = await onlinePeer(
@@ -82,21 +82,26 @@ Deno.test("roster names a contact as interactive mode does: the Pidgin alias fir
       "setup",
     );
     await alice.updateContact("bob@localhost", { name: "Server Name" });
+    await alice.updateContact("carol@localhost");
   }
   const purple = join(prosody.dir, "purple");
   await Deno.mkdir(purple, { recursive: true });
   await Deno.writeTextFile(
     join(purple, "blist.xml"),
     `<?xml version='1.0' encoding='UTF-8' ?>
-<purple version='1.0'><blist><group name='Buddies'><contact>
-<buddy account='alice@localhost/pidgin' proto='prpl-jabber'><name>bob@localhost</name><alias>Local Alias</alias></buddy>
-</contact></group></blist></purple>
+<purple version='1.0'><blist><group name='Buddies'>
+<contact><buddy account='alice@localhost/pidgin' proto='prpl-jabber'><name>bob@localhost</name><alias>Old Alias</alias></buddy></contact>
+<contact alias='Contact Alias'><buddy account='alice@localhost/pidgin' proto='prpl-jabber'><name>carol@localhost</name></buddy></contact>
+</group></blist></purple>
 `,
   );
   const env = aliceEnv(prosody, purple);
   const table = await runCli(["roster"], { env });
   assert.equal(table.code, 0, table.stderr);
-  assert.match(table.stdout, /^bob@localhost {2}Local Alias {2}/m);
+  // The roster name wins (jabber copies it into the buddy alias), then the contact alias.
+  assert.match(table.stdout, /^bob@localhost {4}Server Name {4}/m);
+  assert.match(table.stdout, /^carol@localhost {2}Contact Alias {2}/m);
   const listed = await runCli([], { env, stdin: "/list\n" });
-  assert.match(listed.stdout, /^ {2}Local Alias <bob@localhost>/m);
+  assert.match(listed.stdout, /^ {2}Server Name <bob@localhost>/m);
+  assert.match(listed.stdout, /^ {2}Contact Alias <carol@localhost>/m);
 });
