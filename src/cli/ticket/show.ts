@@ -1,3 +1,4 @@
+import { indentContinuation } from "../../text/continuation.ts";
 import { UsageError } from "../../errors.ts";
 import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
 import type { CommandSpec } from "../command.ts";
@@ -31,7 +32,7 @@ export const ticketShowCommand: CommandSpec = {
       ...ticket.messages.map((m) =>
         `${m.createdAt.slice(0, 16).replace("T", " ")} ${
           c(m.author.name)
-        } (${m.author.kind}): ${c(m.body)}`
+        } (${m.author.kind}): ${indentContinuation(c(m.body))}`
       ),
     ];
     await ctx.out(lines.join("\n") + "\n");

@@ -1,3 +1,4 @@
+import { indentContinuation } from "../../text/continuation.ts";
 import { InterruptedError, UsageError } from "../../errors.ts";
 import { sanitizeForTerminal } from "../../text/sanitize.ts";
 import type { SyncEvent } from "../../tickets/mod.ts";
@@ -11,7 +12,7 @@ function describe(id: string, event: SyncEvent): string {
   const m = event.message;
   return `${c(id)} ${m.createdAt.slice(0, 16).replace("T", " ")} ${
     c(m.author.name)
-  } (${m.author.kind}): ${c(m.body)}`;
+  } (${m.author.kind}): ${indentContinuation(c(m.body))}`;
 }
 
 type Relay = Awaited<ReturnType<typeof openRelay>>;
