@@ -51,7 +51,12 @@ function report(err: unknown, verbose: boolean): number {
 
 if (import.meta.main) {
   try {
-    await runCli(Deno.args);
+    // The command line decides; interactive mode runs from here, so neither mode imports the other.
+    const interactive = await runCli(Deno.args);
+    if (interactive) {
+      const { runInteractive } = await import("./src/interactive/mod.ts");
+      await runInteractive(interactive);
+    }
   } catch (err) {
     Deno.exitCode = report(err, wantsVerbose(Deno.args));
   }

@@ -23,13 +23,12 @@ export const chatCommand: CommandSpec = {
   }],
   async run([to], options, ctx) {
     if (!to) throw new UsageError("Cannot start a chat: expected <jid>");
-    const [{ toBareJid }, { runInteractive }] = await Promise.all([
-      import("../xmpp/mod.ts"),
-      import("../interactive/mod.ts"),
-    ]);
-    await runInteractive(ctx, {
+    const { toBareJid } = await import("../xmpp/mod.ts");
+    return {
+      core: await ctx.core(),
+      color: ctx.color,
       conversation: toBareJid(to, "contact"),
       log: options.log !== false,
-    });
+    };
   },
 };

@@ -1,4 +1,5 @@
 /** The record every subcommand is built from. */
+import type { InteractiveRun } from "../core/mod.ts";
 import type { CliContext } from "./context.ts";
 
 /** One subcommand: help text and a thin `run` over the shared modules. */
@@ -11,9 +12,10 @@ export interface CommandSpec {
   options?: { flags: string; description: string }[];
   /** For a group such as `ticket`: its own commands. */
   subcommands?: CommandSpec[];
+  /** Does the command's work, or asks `main.ts` for interactive mode. */
   run(
     args: string[],
     options: Record<string, unknown>,
     ctx: CliContext,
-  ): Promise<void>;
+  ): Promise<void | InteractiveRun>;
 }

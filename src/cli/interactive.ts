@@ -11,7 +11,6 @@ export const interactiveCommand: CommandSpec = {
     "printf '/chat bob@example.com\\nhello\\n/quit\\n' | pidgin",
   ],
   async run(_args, _options, ctx) {
-    const { runInteractive } = await import("../interactive/mod.ts");
-    await runInteractive(ctx);
+    return { core: await ctx.core(), color: ctx.color };
   },
 };

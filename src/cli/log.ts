@@ -27,21 +27,10 @@ export const logCommand: CommandSpec = {
         `Invalid --lines "${options.lines}": expected a whole number above 0`,
       );
     }
-    const [{ toBareJid }, store, { requireSetting }] = await Promise.all([
-      import("../xmpp/mod.ts"),
-      import("../store/mod.ts"),
-      import("../config/mod.ts"),
-    ]);
+    const { toBareJid } = await import("../xmpp/mod.ts");
     const contact = toBareJid(who, "contact");
-    const config = await ctx.config();
-    const account = toBareJid(requireSetting(config, "XMPP_JID"));
-    const purpleDir = await ctx.purpleDir();
-    const entries = await store.readRecentLog(
-      purpleDir,
-      account,
-      contact,
-      limit,
-    );
+    const core = await ctx.core();
+    const entries = await core.history(await core.account(), contact, limit);
     if (options.json) {
       await ctx.json(entries);
     } else if (entries.length === 0) {

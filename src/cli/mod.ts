@@ -20,6 +20,7 @@ import { sendCommand } from "./send.ts";
 import { ticketCommand } from "./ticket/mod.ts";
 
 export type { CommandSpec } from "./command.ts";
+import type { InteractiveRun } from "../core/mod.ts";
 
 /** Every subcommand, in help order. */
 export const COMMANDS: CommandSpec[] = [
@@ -76,7 +77,8 @@ function toUsageError(
   });
 }
 
-async function parse(args: string[]): Promise<void> {
+async function parse(args: string[]): Promise<InteractiveRun | undefined> {
+  let interactive: InteractiveRun | undefined;
   const { Command, CommanderError, Option } = await import(
     "@commander-js/extra-typings"
   );
@@ -128,11 +130,11 @@ async function parse(args: string[]): Promise<void> {
     }
     command.action(async (...params: unknown[]) => {
       const cmd = params.at(-1) as typeof command;
-      await spec.run(
+      interactive = await spec.run(
         cmd.args.map(String),
         cmd.opts(),
         createCliContext(program.opts() as GlobalOptions),
-      );
+      ) ?? undefined;
     });
   };
   for (const spec of COMMANDS) add(program as AnyCommand, spec, []);
@@ -140,9 +142,10 @@ async function parse(args: string[]): Promise<void> {
     await program.parseAsync(args, { from: "user" });
   } catch (err) {
     // Help and version were printed: that is success.
-    if (err instanceof CommanderError && err.exitCode === 0) return;
+    if (err instanceof CommanderError && err.exitCode === 0) return undefined;
     throw err;
   }
+  return interactive;
 }
 
 /** Whether `--verbose` is among the arguments, for error reports. */
@@ -155,11 +158,13 @@ export function wantsVerbose(args: string[]): boolean {
  * command has finished; throws `AppError`s for expected failures. With no
  * command the interactive session starts, as `pidgin` alone opens Pidgin.
  */
-export async function runCli(args: string[]): Promise<void> {
+export async function runCli(
+  args: string[],
+): Promise<InteractiveRun | undefined> {
   const answer = quickAnswer(args);
   if (answer !== undefined) {
     await Deno.stdout.write(new TextEncoder().encode(answer));
-    return;
+    return undefined;
   }
-  await parse(args);
+  return await parse(args);
 }

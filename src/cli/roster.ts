@@ -12,9 +12,11 @@ export const rosterCommand: CommandSpec = {
   ],
   options: [{ flags: "--json", description: "print the roster as JSON" }],
   async run(_args, options, ctx) {
-    await using session = await ctx.openSession();
-    // Names follow the one rule both modes use (the Pidgin alias first).
-    await using names = await ctx.openLog(session, { enabled: false });
+    const core = await ctx.core();
+    const account = await core.account();
+    await using session = await core.openSession(account);
+    // Names follow the one rule both modes use (libpurple's).
+    await using names = await core.openLog(account, { enabled: false });
     const items = await session.getRoster();
     await session.sendPresence();
     // Presence of local contacts arrives before the answer to a later ping.

@@ -1,7 +1,6 @@
 import { UsageError } from "../errors.ts";
 import { readMessage } from "./_stdin.ts";
 import type { CommandSpec } from "./command.ts";
-import { logAndSend } from "./context.ts";
 
 /** `pidgin send <jid> [message...]`: one message, exit once the server has it. */
 export const sendCommand: CommandSpec = {
@@ -20,8 +19,11 @@ export const sendCommand: CommandSpec = {
     const body = await readMessage(words, "send a message");
     const { toBareJid } = await import("../xmpp/mod.ts");
     const contact = toBareJid(to, "recipient");
-    await using session = await ctx.openSession();
-    await using log = await ctx.openLog(session);
+    const core = await ctx.core();
+    const account = await core.account();
+    const { logAndSend } = await import("../core/mod.ts");
+    await using session = await core.openSession(account);
+    await using log = await core.openLog(account);
     const sent = await logAndSend(session, log, contact, body);
     if (ctx.globals.timings) {
       await ctx.err(

@@ -11,12 +11,13 @@ import type {
   Session,
 } from "../xmpp/mod.ts";
 import {
+  type Account,
   type AccountLog,
-  type CliContext,
+  type Core,
   logAndSend,
   logIncoming,
-} from "../cli/context.ts";
-import type { TicketBackground } from "../cli/ticket/_background.ts";
+  type TicketBackground,
+} from "../core/mod.ts";
 import type { Rich } from "../text/rich.ts";
 import { indentContinuation } from "../text/continuation.ts";
 import { createCoalescer } from "./notices.ts";
@@ -38,7 +39,8 @@ export interface OwnStatus {
 
 /** Everything a command can use. */
 export interface App {
-  ctx: CliContext;
+  core: Core;
+  account: Account;
   session: Session;
   log: AccountLog;
   view: View;
@@ -81,7 +83,8 @@ const NAMED_IN_NOTICE = 3;
 /** Creates the app state and subscribes to the session's events. */
 export function createApp(
   options: {
-    ctx: CliContext;
+    core: Core;
+    account: Account;
     session: Session;
     log: AccountLog;
     view: View;
@@ -98,7 +101,8 @@ export function createApp(
   };
 
   const app: App & { dispose(): Promise<void> } = {
-    ctx: options.ctx,
+    core: options.core,
+    account: options.account,
     session,
     log,
     view,

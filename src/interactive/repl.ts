@@ -4,7 +4,7 @@
  * completion, typing notifications) or from a pipe (each line run in order,
  * plain output, exit status from the first failure).
  */
-import type { CliContext } from "../cli/context.ts";
+import type { Account, Core, InteractiveRun } from "../core/mod.ts";
 import {
   AppError,
   ConnectionError,
@@ -20,13 +20,25 @@ import { createView } from "./view.ts";
 
 const HISTORY_SIZE = 1000;
 
-async function historyFile(ctx: CliContext, account: string): Promise<string> {
+async function historyFile(core: Core, account: string): Promise<string> {
   const store = await import("../store/mod.ts");
-  return store.accountStatePath(
-    await ctx.purpleDir(),
-    account,
-    "input_history",
-  );
+  return store.accountStatePath(core.purpleDir, account, "input_history");
+}
+
+/** Ticket work on the side when the backend is configured: presence reports, the outbox. */
+async function startTickets(
+  core: Core,
+  account: Account,
+  warn: (line: string) => void,
+) {
+  if (!core.config.API_BASE_URL || !core.config.API_TOKEN) return undefined;
+  const { startTicketBackground } = await import("../core/mod.ts");
+  const services = await core.tickets(account, { warn });
+  return startTicketBackground(services, warn);
+}
+
+function writeStderr(line: string): void {
+  Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
 }
 
 /**
@@ -34,19 +46,13 @@ async function historyFile(ctx: CliContext, account: string): Promise<string> {
  *
  * Requires net, read/write to the profile, env for the settings.
  */
-export async function runInteractive(
-  ctx: CliContext,
-  options: {
-    /** Start in the conversation with this bare JID (`pidgin chat <jid>`). */
-    conversation?: string;
-    /** False: write no chat logs (`--no-log`). */
-    log?: boolean;
-  } = {},
-): Promise<void> {
+export async function runInteractive(options: InteractiveRun): Promise<void> {
+  const { core } = options;
   const interactive = Deno.stdin.isTerminal();
-  const config = await ctx.config();
-  await using session = await ctx.openSession({ longLived: true });
-  await using log = await ctx.openLog(session, {
+  const config = core.config;
+  const account = await core.account();
+  await using session = await core.openSession(account, { longLived: true });
+  await using log = await core.openLog(account, {
     enabled: options.log === false ? false : undefined,
   });
   const roster = await session.getRoster();
@@ -54,29 +60,27 @@ export async function runInteractive(
   // Contacts' presences answer ours before the server answers a later ping,
   // so /list and /roster show who is online from the first line on.
   await session.roundTrip();
-  const { startTicketBackground } = await import(
-    "../cli/ticket/_background.ts"
-  );
   // Warnings go through the view once it exists, so they never break the typed line.
+  const { sanitizeForTerminal } = await import("../text/sanitize.ts");
   let warn: (line: string) => void = (line) =>
-    void ctx.err(`${line}\n`).catch(() => {});
-  const tickets = await startTicketBackground(ctx, (line) => warn(line));
+    writeStderr(sanitizeForTerminal(line));
+  const tickets = await startTickets(core, account, (line) => warn(line));
   tickets?.report("available");
   const { default: readline } = await import("node:readline");
   const { default: process } = await import("node:process");
 
   const view = createView({
     interactive,
-    color: interactive && ctx.color,
+    color: interactive && options.color,
     bell: config.PIDGIN_BELL !== "off",
     write: (text) => process.stdout.write(text),
     columns: () => (interactive ? process.stdout.columns : undefined),
   });
   if (interactive) warn = (line) => view.error(line);
-  const app = createApp({ ctx, session, log, view, roster, tickets });
+  const app = createApp({ core, account, session, log, view, roster, tickets });
   const store = await import("../store/mod.ts");
   const historyPath = interactive
-    ? await historyFile(ctx, session.bareJid)
+    ? await historyFile(core, session.bareJid)
     : undefined;
   /** The lines typed in this session, to add to the shared history at the end. */
   const typed: string[] = [];

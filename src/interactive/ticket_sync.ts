@@ -2,7 +2,7 @@
  * Ticket updates in interactive mode: every so often, what changed on the
  * account's open tickets is printed in the chat with the ticket's contact.
  */
-import type { TicketServices } from "../cli/ticket/_services.ts";
+import type { TicketServices } from "../core/mod.ts";
 import { indentContinuation } from "../text/continuation.ts";
 import type { App } from "./app.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { AccountLog, CliContext } from "../../src/cli/context.ts";
+import type { Account, AccountLog, Core } from "../../src/core/mod.ts";
 import { createApp } from "../../src/interactive/app.ts";
 import { createView } from "../../src/interactive/view.ts";
 import { Emitter } from "../../src/xmpp/_emitter.ts";
@@ -31,7 +31,8 @@ Deno.test("createApp() coalesces 100,000 subscription requests into a few lines 
     write: (text) => (written += text),
   });
   const app = createApp({
-    ctx: {} as CliContext,
+    core: {} as Core,
+    account: {} as Account,
     session: floodingSession(events),
     log,
     view,

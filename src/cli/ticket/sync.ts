@@ -3,7 +3,6 @@ import { InterruptedError, UsageError } from "../../errors.ts";
 import { sanitizeForTerminal } from "../../text/sanitize.ts";
 import type { SyncEvent } from "../../tickets/mod.ts";
 import type { CommandSpec } from "../command.ts";
-import { logAndSend } from "../context.ts";
 import { openTicketServices, type TicketServices } from "./_services.ts";
 
 function describe(id: string, event: SyncEvent): string {
@@ -165,8 +164,11 @@ export const ticketSyncCommand: CommandSpec = {
 };
 
 async function openRelay(ctx: Parameters<CommandSpec["run"]>[2]) {
-  const session = await ctx.openSession();
-  const log = await ctx.openLog(session);
+  const core = await ctx.core();
+  const account = await core.account();
+  const { logAndSend } = await import("../../core/mod.ts");
+  const session = await core.openSession(account);
+  const log = await core.openLog(account);
   return {
     async send(contact: string, body: string) {
       await logAndSend(session, log, contact, body);

@@ -1,13 +1,6 @@
 import { UsageError } from "../../errors.ts";
 import { indentContinuation } from "../../text/continuation.ts";
-import type { App } from "../app.ts";
 import type { SlashCommand } from "./command.ts";
-
-async function profile(app: App) {
-  const store = await import("../../store/mod.ts");
-  const purpleDir = await app.ctx.purpleDir();
-  return { store, purpleDir };
-}
 
 export const history: SlashCommand = {
   name: "history",
@@ -26,13 +19,7 @@ export const history: SlashCommand = {
         `Invalid count "${args.trim()}": expected a whole number above 0`,
       );
     }
-    const { store, purpleDir } = await profile(app);
-    const entries = await store.readRecentLog(
-      purpleDir,
-      app.session.bareJid,
-      app.current,
-      n,
-    );
+    const entries = await app.core.history(app.account, app.current, n);
     if (entries.length === 0) return app.view.line(app.view.dim("No logs yet"));
     for (const e of entries) app.view.line(indentContinuation(e.text));
   },
@@ -50,15 +37,13 @@ export const search: SlashCommand = {
         hint: "/search <text>",
       });
     }
-    const { store, purpleDir } = await profile(app);
     const contacts = app.current
       ? [app.current]
       : [...new Set([...app.roster.keys(), ...app.conversations.keys()])];
     let found = 0;
     for (const contact of contacts) {
-      const entries = await store.readRecentLog(
-        purpleDir,
-        app.session.bareJid,
+      const entries = await app.core.history(
+        app.account,
         contact,
         Number.MAX_SAFE_INTEGER,
       );

@@ -28,7 +28,7 @@ export const ticket: SlashCommand = {
         hint: "/ticket <what the problem is>",
       });
     }
-    const { createTicketFor } = await import("../../cli/ticket/_services.ts");
+    const { createTicketFor } = await import("../../core/mod.ts");
     const outcome = await createTicketFor(services(app), {
       contact: app.current,
       body: args,

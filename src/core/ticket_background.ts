@@ -3,9 +3,7 @@
  * report the account's presence, and send due outbox items now and every
  * 30 s. Failures are printed once and never hold up chatting.
  */
-import { sanitizeForTerminal } from "../../text/sanitize.ts";
-import type { CliContext } from "../context.ts";
-import { openTicketServices, type TicketServices } from "./_services.ts";
+import type { TicketServices } from "./tickets.ts";
 
 /** Presence states the backend knows. */
 export type ReportedShow = "available" | "away" | "xa" | "dnd" | "offline";
@@ -20,23 +18,20 @@ export interface TicketBackground {
 
 const FLUSH_EVERY_MS = 30_000;
 
-/** Starts it when API_BASE_URL and API_TOKEN are set; otherwise returns `undefined`. */
+/** Starts the background work on an account's ticket services. */
 export async function startTicketBackground(
-  ctx: CliContext,
+  services: TicketServices,
   /** Where warnings go; stderr unless the caller prints above a prompt. */
-  warn: (line: string) => void = (line) => ctx.err(`${line}\n`).catch(() => {}),
-): Promise<TicketBackground | undefined> {
-  const config = await ctx.config();
-  if (!config.API_BASE_URL || !config.API_TOKEN) return undefined;
-  const services = await openTicketServices(ctx, { warn });
-  const { fitText } = await import("../../tickets/mod.ts");
+  warn: (line: string) => void,
+): Promise<TicketBackground> {
+  const { fitText } = await import("../tickets/mod.ts");
   const pending = new Set<Promise<unknown>>();
   const warned = new Set<string>();
   const warnOnce = (what: string, err: unknown) => {
     if (warned.has(what)) return;
     warned.add(what);
     const reason = err instanceof Error ? err.message : String(err);
-    warn(`pidgin: Cannot ${what}: ${sanitizeForTerminal(reason)}`);
+    warn(`pidgin: Cannot ${what}: ${reason}`);
   };
   const track = (p: Promise<unknown>, what: string) => {
     const guarded = p.catch((err) => warnOnce(what, err));

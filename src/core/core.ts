@@ -1,0 +1,90 @@
+/**
+ * The application both modes stand on: the accounts, and for each its
+ * session, log, ticket services and history. Modes call these operations
+ * and show what they return; nothing here prints or reads the environment.
+ */
+import type { Config } from "../config/mod.ts";
+import type { LoggedEntry } from "../store/mod.ts";
+import type { Session } from "../xmpp/mod.ts";
+import { type Account, accountFromSettings } from "./account.ts";
+import { type AccountLog, openAccountLog } from "./account_log.ts";
+import { openSession } from "./session_open.ts";
+import { openTicketServices, type TicketServices } from "./tickets.ts";
+
+/** What the core is made from: settings already resolved by the mode. */
+export interface CoreOptions {
+  config: Config;
+  /** The profile directory. */
+  purpleDir: string;
+  /** Limit for connecting and each wait for the server, in ms. */
+  timeoutMs: number;
+}
+
+/** The application core of one run. */
+export interface Core {
+  readonly config: Config;
+  readonly purpleDir: string;
+  readonly timeoutMs: number;
+  /** The account a command acts as. */
+  account(): Promise<Account>;
+  /** A started session for `account`; see {@linkcode openSession}. */
+  openSession(
+    account: Account,
+    options?: { longLived?: boolean },
+  ): Promise<Session>;
+  /** The chat log of `account`; `enabled` is a flag's word on logging. */
+  openLog(
+    account: Account,
+    options?: { enabled?: boolean },
+  ): Promise<AccountLog>;
+  /** The ticket services of `account`. */
+  tickets(
+    account: Account,
+    options: { offline?: boolean; warn: (line: string) => void },
+  ): Promise<TicketServices>;
+  /** The last `limit` entries of the conversation with `contact`, from the logs. */
+  history(
+    account: Account,
+    contact: string,
+    limit: number,
+  ): Promise<LoggedEntry[]>;
+}
+
+/** Creates the core. */
+export function createCore(options: CoreOptions): Core {
+  const { config, purpleDir, timeoutMs } = options;
+  let account: Promise<Account> | undefined;
+  return {
+    config,
+    purpleDir,
+    timeoutMs,
+    account() {
+      return account ??= accountFromSettings(config, purpleDir);
+    },
+    openSession(acc, { longLived = false } = {}) {
+      return openSession(acc, { longLived, timeoutMs });
+    },
+    async openLog(acc, { enabled } = {}) {
+      return openAccountLog({
+        config,
+        purpleDir,
+        account: acc.jid,
+        resource: await acc.resource(),
+        enabled,
+      });
+    },
+    tickets(acc, { offline, warn }) {
+      return openTicketServices({
+        config,
+        purpleDir,
+        account: acc.jid,
+        offline,
+        warn,
+      });
+    },
+    async history(acc, contact, limit) {
+      const { readRecentLog } = await import("../store/mod.ts");
+      return readRecentLog(purpleDir, acc.jid, contact, limit);
+    },
+  };
+}

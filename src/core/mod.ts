@@ -1,0 +1,24 @@
+/**
+ * The application core both modes stand on: accounts, and for each its
+ * session, log, ticket services and history; the operations subcommands
+ * and interactive mode call alike.
+ *
+ * @module
+ */
+export type { Account } from "./account.ts";
+export type { AccountLog } from "./account_log.ts";
+export { type Core, type CoreOptions, createCore } from "./core.ts";
+export type { InteractiveRun } from "./interactive_run.ts";
+export { logAndSend, logIncoming } from "./send.ts";
+export {
+  type ReportedShow,
+  startTicketBackground,
+  type TicketBackground,
+} from "./ticket_background.ts";
+export {
+  checkLength,
+  type CreateOutcome,
+  createTicketFor,
+  settleFailed,
+} from "./ticket_create.ts";
+export { type TicketServices } from "./tickets.ts";
