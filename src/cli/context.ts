@@ -87,11 +87,18 @@ export function createCliContext(globals: GlobalOptions): CliContext {
     core() {
       core ??= (async () => {
         const timeoutMs = parseTimeout(globals.timeout);
-        const [config, purpleDir, { createCore }] = await Promise.all([
+        const [env, purpleDir, { createCore }, settings] = await Promise.all([
           ctx.config(),
           ctx.purpleDir(),
           import("../core/mod.ts"),
+          import("../config/mod.ts"),
         ]);
+        // The profile's own settings fill in what flags and the environment left open.
+        const { join } = await import("node:path");
+        const file = await settings.readSettings(
+          join(purpleDir, settings.SETTINGS_FILE),
+        );
+        const config = settings.applySettings(env, file);
         return createCore({ config, purpleDir, timeoutMs });
       })();
       return core;

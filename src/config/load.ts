@@ -8,6 +8,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { type Env, EnvSchema, EXPECTED } from "./schema.ts";
+import type { Settings } from "./settings_file.ts";
 
 /** Flags that override the environment. */
 export interface ConfigFlags {
@@ -30,6 +31,8 @@ export interface Config extends Env {
   locale: { LC_ALL?: string; LC_TIME?: string; LANG?: string };
   /** TZ, for log file names. */
   tz?: string;
+  /** The profile's settings file, once applied (see `applySettings`). */
+  settings?: Settings;
 }
 
 const KEYS = Object.keys(EnvSchema.shape) as (keyof Env)[];

@@ -11,3 +11,11 @@ export {
   whereToSet,
 } from "./load.ts";
 export { type Env, EnvSchema, EXPECTED } from "./schema.ts";
+export {
+  applySettings,
+  parseSettings,
+  readSettings,
+  type Settings,
+  SETTINGS_FILE,
+  SettingsSchema,
+} from "./settings_file.ts";

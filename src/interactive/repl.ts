@@ -18,8 +18,6 @@ import { startTicketSync } from "./ticket_sync.ts";
 import { createTypingNotifier } from "./typing.ts";
 import { createView } from "./view.ts";
 
-const HISTORY_SIZE = 1000;
-
 async function historyFile(core: Core, account: string): Promise<string> {
   const store = await import("../store/mod.ts");
   return store.accountStatePath(core.purpleDir, account, "input_history");
@@ -50,6 +48,7 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
   const { core } = options;
   const interactive = Deno.stdin.isTerminal();
   const config = core.config;
+  const historySize = config.settings?.historySize ?? 1000;
   const account = await core.account();
   await using session = await core.openSession(account, { longLived: true });
   await using log = await core.openLog(account, {
@@ -90,12 +89,12 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
     terminal: interactive,
     // readline wants the newest line first.
     history: historyPath
-      ? (await store.readInputHistory(historyPath, HISTORY_SIZE).catch(
+      ? (await store.readInputHistory(historyPath, historySize).catch(
         () => [],
       ))
         .reverse()
       : [],
-    historySize: HISTORY_SIZE,
+    historySize: historySize,
     removeHistoryDuplicates: true,
     prompt: "pidgin> ",
     completer: (line: string) => complete(line, app),
@@ -219,7 +218,7 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
   await tickets?.stop();
   if (historyPath) {
     // Merged with what other sessions added meanwhile, under a lock.
-    await store.appendInputHistory(historyPath, typed, HISTORY_SIZE).catch(
+    await store.appendInputHistory(historyPath, typed, historySize).catch(
       () => {},
     );
   }
