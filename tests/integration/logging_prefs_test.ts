@@ -77,21 +77,24 @@ Deno.test("Pidgin's prefs.xml decides logging unless a flag or variable says oth
     const [file] = await logFiles(purple);
     assert.match(file!, /\.html$/);
   });
-  await t.step("a malformed xmpp_settings.json is exit 3, naming it", async () => {
-    const purple = await fresh(true, "txt");
-    await Deno.writeTextFile(
-      join(purple, "xmpp_settings.json"),
-      '{ "logFormat": "pdf" }\n',
-    );
-    const result = await runCli(["send", "bob@localhost", "hi"], {
-      env: aliceEnv(prosody, purple),
-    });
-    assert.equal(result.code, 3, result.stderr);
-    assert.match(
-      result.stderr,
-      /^pidgin: Invalid setting in ".*xmpp_settings\.json": logFormat: /,
-    );
-  });
+  await t.step(
+    "a malformed xmpp_settings.json is exit 3, naming it",
+    async () => {
+      const purple = await fresh(true, "txt");
+      await Deno.writeTextFile(
+        join(purple, "xmpp_settings.json"),
+        '{ "logFormat": "pdf" }\n',
+      );
+      const result = await runCli(["send", "bob@localhost", "hi"], {
+        env: aliceEnv(prosody, purple),
+      });
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(
+        result.stderr,
+        /^pidgin: Invalid setting in ".*xmpp_settings\.json": logFormat: /,
+      );
+    },
+  );
   await t.step("--log-format txt wins over prefs.xml", async () => {
     const purple = await fresh(true, "html");
     const result = await runCli(
