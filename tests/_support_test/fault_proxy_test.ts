@@ -146,6 +146,36 @@ Deno.test("FaultProxy.blackhole() drops one direction silently until heal()", as
   assert.equal(proxy.bytes("client-to-server"), 4);
 });
 
+Deno.test("FaultProxy.blackhole() holds a close back until heal(); cut() ends a stalled connection", async (t) => {
+  using listener = listen();
+  await using proxy = await startFaultProxy({ target: listener.port });
+
+  await t.step("a close in a black hole", async () => {
+    using p = await pair(proxy.port, listener);
+    proxy.blackhole("client-to-server");
+    await write(p.client, "gone");
+    await p.client.closeWrite();
+    await proxy.waitForDropped("client-to-server", 4);
+    await write(p.server, "you there?");
+    assert.equal(await read(p.client, 10), "you there?");
+    const end = readToEnd(p.server);
+    proxy.heal();
+    assert.equal(await end, "");
+  });
+
+  await t.step("a cut while stalled", async () => {
+    using p = await pair(proxy.port, listener);
+    const connection = await proxy.connected(2);
+    proxy.stall();
+    await write(p.client, "held");
+    await proxy.cut();
+    await connection.closed;
+    proxy.resume();
+    assert.equal(await readToEnd(p.server), "");
+    assert.equal(connection.bytes("client-to-server"), 0);
+  });
+});
+
 Deno.test("FaultProxy.refuse() ends new connections at once until accept()", async () => {
   using listener = listen();
   await using proxy = await startFaultProxy({ target: listener.port });
