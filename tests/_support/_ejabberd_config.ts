@@ -15,6 +15,8 @@ export interface EjabberdSetup {
   certFile: string;
   keyFile: string;
   pidFile: string;
+  /** Leave mod_mam out. */
+  withoutArchive: boolean;
   /** Seconds a broken stream stays resumable; undefined leaves mod_stream_mgmt out. */
   resumeTimeout?: number;
   /** The one SCRAM hash stored (and offered besides PLAIN). */
@@ -34,6 +36,9 @@ export function ejabberdYaml(s: EjabberdSetup): string {
     max_stanza_size: 262144
     access: c2s
     ${tls}
+`;
+  const archive = s.withoutArchive ? "" : `  mod_mam:
+    default: always
 `;
   const streamManagement = s.resumeTimeout === undefined
     ? ""
@@ -79,9 +84,7 @@ modules:
   mod_caps: {}
   mod_carboncopy: {}
   mod_disco: {}
-  mod_mam:
-    default: always
-  mod_offline:
+${archive}  mod_offline:
     access_max_user_messages: max_user_offline_messages
   mod_ping: {}
   mod_private: {}

@@ -72,7 +72,10 @@ export interface ProsodyOptions {
   /**
    * Enable the message archive (XEP-0313, mod_mam): every account archives
    * every chat message (`default_archive_policy = true`), nothing expires
-   * (`archive_expires_after = "never"`).
+   * (`archive_expires_after = "never"`). Pages hold 20 results unless the
+   * query asks for more, 50 at most; the internal store reads the whole
+   * archive for each page, so paging through 1,000 messages takes about
+   * 1.3 s, 3,000 about 5 s, 10,000 about 45 s.
    */
   withArchive?: boolean;
   /**
