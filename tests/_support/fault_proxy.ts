@@ -42,11 +42,19 @@ export interface FaultProxy extends AsyncDisposable {
   readonly port: number;
   /** The test CA given in the options. */
   readonly caFile?: string;
-  /** `XMPP_SERVER`, `XMPP_PORT` (and `XMPP_CA_FILE`) pointing pidgin at the proxy. */
+  /**
+   * `XMPP_SERVER`, `XMPP_PORT` (and `XMPP_CA_FILE`) pointing pidgin at the
+   * proxy with STARTTLS; in front of a direct-TLS port use
+   * `XMPP_SERVER: \`xmpps://127.0.0.1:${proxy.port}\`` instead.
+   */
   readonly env: Record<string, string>;
   /** Connections forwarded to the target so far (refused ones not counted). */
   readonly connections: number;
-  /** TCP connections accepted so far, refused and failed ones included. */
+  /**
+   * TCP connections accepted so far, refused ones included, and those the
+   * target refused (the server is down): the proxy then closes the client's
+   * connection at once, so the client sees it open and end, not ECONNREFUSED.
+   */
   readonly attempts: number;
   /** Connections forwarded and not closed yet. */
   readonly open: ProxyConnection[];
