@@ -2,11 +2,23 @@
 import { join } from "node:path";
 import { createSession, type Session } from "../../src/xmpp/mod.ts";
 import type { ChatMessage } from "../../src/xmpp/mod.ts";
-import type { Prosody } from "./prosody.ts";
+
+/**
+ * Where a test client connects: a test server (`Prosody`, `Ejabberd`) or a
+ * `FaultProxy` in front of one.
+ */
+export interface TestEndpoint {
+  /** Loopback port speaking STARTTLS. */
+  port: number;
+  /** PEM file of the test CA; without it the certificate check fails. */
+  caFile?: string;
+  /** `XMPP_SERVER`, `XMPP_PORT`, `XMPP_CA_FILE` for the CLI. */
+  env: Record<string, string>;
+}
 
 /** Environment for running the CLI as alice against `prosody`, logging into `purpleDir`. */
 export function aliceEnv(
-  prosody: Prosody,
+  prosody: TestEndpoint,
   purpleDir: string,
   extra: Record<string, string> = {},
 ): Record<string, string> {
@@ -24,7 +36,7 @@ export function aliceEnv(
 
 /** Starts bob (or another account) online, with initial presence sent. */
 export async function onlinePeer(
-  prosody: Prosody,
+  prosody: TestEndpoint,
   jid = "bob@localhost",
   password = "bob-secret-pw",
   resource?: string,
@@ -35,7 +47,9 @@ export async function onlinePeer(
     resource,
     server: "127.0.0.1",
     port: prosody.port,
-    extraCa: await Deno.readTextFile(prosody.caFile),
+    extraCa: prosody.caFile
+      ? await Deno.readTextFile(prosody.caFile)
+      : undefined,
     timeoutMs: 10_000,
   });
   await session.start();

@@ -8,6 +8,8 @@
  * tests fail, they never skip.
  */
 import { join } from "node:path";
+import { freePort, runTool, waitForPort } from "./_process.ts";
+import { makeTestCertificates } from "./test_ca.ts";
 
 /** One account registered on the test server. */
 export interface TestAccount {
@@ -27,20 +29,60 @@ export interface Prosody extends AsyncDisposable {
   tlsPort: number;
   /** Environment that points pidgin at this server (server, port, CA). */
   env: Record<string, string>;
-  /** Registers one more account. */
+  /** Registers one more account (works while the server runs or is down). */
   register(account: TestAccount): Promise<void>;
   /** The server log so far, for failure messages. */
   log(): Promise<string>;
   /** Kills the server at once, as a crash would (files stay until dispose). */
   kill(): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same ports, config and data:
+   * accounts, rosters, offline messages and the archive survive,
+   * stream-management sessions do not. Without mod_posix Prosody has no
+   * signal handler, so SIGTERM ends it at once: clients see the TCP
+   * connection close with no stream error, as in a crash (after
+   * {@linkcode Prosody.kill} there is nothing left to stop). Resolves once
+   * both ports accept connections again.
+   */
+  restart(options?: RestartOptions): Promise<void>;
+  /**
+   * Freezes the server with SIGSTOP, as a hung host would: connections stay
+   * open, the kernel still accepts new ones, nothing is answered.
+   */
+  freeze(): void;
+  /** Lets a frozen server run again (SIGCONT); it then handles what queued up. */
+  thaw(): void;
 }
 
-/** Options for {@linkcode startProsody}. */
+/** Options for `restart()` of a test server. */
+export interface RestartOptions {
+  /**
+   * Runs while the server is down (connections are refused), e.g. to wait
+   * until a client has tried to reconnect: `() => proxy.attempted(3)`.
+   */
+  whileDown?: () => unknown;
+}
+
+/** Options for {@linkcode startProsody}; leaving one out keeps today's behaviour. */
 export interface ProsodyOptions {
   /** Accounts to register before the server starts; defaults to alice and bob. */
   accounts?: TestAccount[];
   /** Leave out XEP-0198 stream management (mod_smacks). */
   withoutStreamManagement?: boolean;
+  /**
+   * Enable the message archive (XEP-0313, mod_mam): every account archives
+   * every chat message (`default_archive_policy = true`), nothing expires
+   * (`archive_expires_after = "never"`). Pages hold 20 results unless the
+   * query asks for more, 50 at most; the internal store reads the whole
+   * archive for each page, so paging through 1,000 messages takes about
+   * 1.3 s, 3,000 about 5 s, 10,000 about 45 s.
+   */
+  withArchive?: boolean;
+  /**
+   * Seconds a broken stream-management session stays resumable
+   * (`smacks_hibernation_time`; Prosody's default is 600).
+   */
+  smacksHibernation?: number;
 }
 
 /** The accounts every test server has unless told otherwise. */
@@ -49,91 +91,21 @@ export const DEFAULT_ACCOUNTS: TestAccount[] = [
   { jid: "bob@localhost", password: "bob-secret-pw" },
 ];
 
-async function run(cmd: string, args: string[], cwd?: string): Promise<string> {
-  let out: Deno.CommandOutput;
-  try {
-    out = await new Deno.Command(cmd, { args, cwd, stdin: "null" }).output();
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new Error(
-        `Cannot start the test XMPP server: "${cmd}" is not installed (apt-get install prosody openssl)`,
-      );
-    }
-    throw err;
-  }
-  const text = new TextDecoder().decode(out.stdout) +
-    new TextDecoder().decode(out.stderr);
-  if (!out.success) {
-    throw new Error(`"${cmd} ${args.join(" ")}" failed: ${text.trim()}`);
-  }
-  return text;
-}
+const INSTALL_HINT = "apt-get install prosody openssl";
 
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function makeCertificates(dir: string): Promise<void> {
-  await run("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-days",
-    "2",
-    "-subj",
-    "/CN=pidgin test CA",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.pem",
-  ], dir);
-  await run("openssl", [
-    "req",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-subj",
-    "/CN=localhost",
-    "-keyout",
-    "localhost.key",
-    "-out",
-    "localhost.csr",
-  ], dir);
-  await Deno.writeTextFile(
-    join(dir, "leaf.ext"),
-    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n" +
-      "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,DNS:sha1.localhost\n",
-  );
-  await run("openssl", [
-    "x509",
-    "-req",
-    "-in",
-    "localhost.csr",
-    "-CA",
-    "ca.pem",
-    "-CAkey",
-    "ca.key",
-    "-CAcreateserial",
-    "-days",
-    "2",
-    "-extfile",
-    "leaf.ext",
-    "-out",
-    "localhost.crt",
-  ], dir);
+/** Global config lines for the options; none for the defaults. */
+function extraGlobals(options: ProsodyOptions): string {
+  const lines: string[] = [];
+  if (options.withArchive) {
+    lines.push(
+      'archive_expires_after = "never"',
+      "default_archive_policy = true",
+    );
+  }
+  if (options.smacksHibernation !== undefined) {
+    lines.push(`smacks_hibernation_time = ${options.smacksHibernation}`);
+  }
+  return lines.map((line) => `${line}\n`).join("");
 }
 
 function config(
@@ -156,7 +128,9 @@ modules_enabled = {
   "roster"; "saslauth"; "tls"; "disco"; "ping"; ${
     options.withoutStreamManagement ? "" : '"smacks";'
   } "carbons";
-  "presence"; "message"; "iq"; "offline"; "private"; "vcard_legacy";
+  "presence"; "message"; "iq"; "offline"; "private"; "vcard_legacy";${
+    options.withArchive ? ' "mam";' : ""
+  }
 }
 modules_disabled = { "posix"; "s2s"; "http"; "admin_shell"; "admin_socket" }
 interfaces = { "127.0.0.1" }
@@ -169,7 +143,7 @@ c2s_require_encryption = true
 allow_unencrypted_plain_auth = false
 authentication = "internal_hashed"
 storage = "internal"
-certificates = ${q(join(dir, "certs"))}
+${extraGlobals(options)}certificates = ${q(join(dir, "certs"))}
 ssl = { certificate = ${q(join(dir, "certs", "localhost.crt"))}; key = ${
     q(join(dir, "certs", "localhost.key"))
   } }
@@ -188,30 +162,6 @@ VirtualHost "other.localhost"
 `;
 }
 
-async function waitForPort(
-  port: number,
-  child: Deno.ChildProcess,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  child.status.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error("Prosody exited during start-up");
-    try {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-      conn.close();
-      return;
-    } catch {
-      // Not listening yet: wait for the next tick of the event loop.
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  throw new Error(
-    `Prosody did not listen on port ${port} within ${timeoutMs} ms`,
-  );
-}
-
 /**
  * Starts a private Prosody on loopback.
  *
@@ -228,80 +178,105 @@ export async function startProsody(
   const port = freePort();
   const tlsPort = freePort();
   const cfg = join(dir, "prosody.cfg.lua");
+  const logFile = join(dir, "prosody.log");
   let child: Deno.ChildProcess | undefined;
-  try {
-    await makeCertificates(certs);
-    await Deno.writeTextFile(cfg, config(dir, port, tlsPort, options));
-    const register = async ({ jid, password }: TestAccount) => {
-      const [user, host] = jid.split("@");
-      await run("prosodyctl", [
-        "--config",
-        cfg,
-        "register",
-        user ?? "",
-        host ?? "",
-        password,
-      ]);
-    };
-    for (const account of options.accounts ?? DEFAULT_ACCOUNTS) {
-      await register(account);
-    }
+  let frozen = false;
+
+  const register = async ({ jid, password }: TestAccount) => {
+    const [user, host] = jid.split("@");
+    await runTool("prosodyctl", [
+      "--config",
+      cfg,
+      "register",
+      user ?? "",
+      host ?? "",
+      password,
+    ], { installHint: INSTALL_HINT });
+  };
+  const spawn = async () => {
     child = new Deno.Command("prosody", {
       args: ["--config", cfg, "-F"],
       stdin: "null",
       stdout: "null",
       stderr: "null",
     }).spawn();
-    await waitForPort(port, child, 15_000);
-    await waitForPort(tlsPort, child, 15_000);
+    await waitForPort(port, child.status, 15_000, "Prosody");
+    await waitForPort(tlsPort, child.status, 15_000, "Prosody");
+  };
+  const signal = async (sig: Deno.Signal) => {
     const running = child;
-    const caFile = join(certs, "ca.pem");
-    return {
-      dir,
-      caFile,
-      port,
-      tlsPort,
-      env: {
-        XMPP_SERVER: "127.0.0.1",
-        XMPP_PORT: String(port),
-        XMPP_CA_FILE: caFile,
-      },
-      register,
-      log: () => Deno.readTextFile(join(dir, "prosody.log")).catch(() => ""),
-      async kill() {
-        try {
-          running.kill("SIGKILL");
-        } catch {
-          // already gone
-        }
-        await running.status;
-      },
-      async [Symbol.asyncDispose]() {
-        try {
-          running.kill("SIGTERM");
-        } catch {
-          // already gone
-        }
-        await running.status;
-        await Deno.remove(dir, { recursive: true });
-      },
-    };
-  } catch (err) {
-    const log = await Deno.readTextFile(join(dir, "prosody.log")).catch(() =>
-      ""
-    );
-    if (child) {
+    if (!running) return;
+    if (frozen) {
+      frozen = false;
       try {
-        child.kill("SIGKILL");
+        running.kill("SIGCONT");
       } catch { /* gone */ }
-      await child.status;
     }
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    try {
+      running.kill(sig);
+    } catch {
+      // already gone
+    }
+    await running.status;
+  };
+  const failure = async (err: unknown) => {
+    const log = await Deno.readTextFile(logFile).catch(() => "");
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(
+    return new Error(
       `Cannot start the test XMPP server: ${reason}${
         log ? `\n${log.slice(-2000)}` : ""
       }`,
     );
+  };
+
+  try {
+    await makeTestCertificates(certs);
+    await Deno.writeTextFile(cfg, config(dir, port, tlsPort, options));
+    for (const account of options.accounts ?? DEFAULT_ACCOUNTS) {
+      await register(account);
+    }
+    await spawn();
+  } catch (err) {
+    await signal("SIGKILL");
+    const error = await failure(err);
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw error;
   }
+  const caFile = join(certs, "ca.pem");
+  return {
+    dir,
+    caFile,
+    port,
+    tlsPort,
+    env: {
+      XMPP_SERVER: "127.0.0.1",
+      XMPP_PORT: String(port),
+      XMPP_CA_FILE: caFile,
+    },
+    register,
+    log: () => Deno.readTextFile(logFile).catch(() => ""),
+    kill: () => signal("SIGKILL"),
+    async restart(restart = {}) {
+      await signal("SIGTERM");
+      await restart.whileDown?.();
+      try {
+        await spawn();
+      } catch (err) {
+        await signal("SIGKILL");
+        throw await failure(err);
+      }
+    },
+    freeze() {
+      child?.kill("SIGSTOP");
+      frozen = true;
+    },
+    thaw() {
+      frozen = false;
+      child?.kill("SIGCONT");
+    },
+    async [Symbol.asyncDispose]() {
+      await signal("SIGTERM");
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
 }
