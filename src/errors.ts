@@ -79,3 +79,48 @@ export class ReportedError extends AppError {
     this.exitCode = original.exitCode;
   }
 }
+
+/**
+ * Why a file operation failed, for the errno codes a profile directory can
+ * give. Deno has classes for some (NotFound, PermissionDenied …) and gives
+ * the rest as a plain `Error` with `code` set to the errno name.
+ */
+const REASONS: Record<string, string> = {
+  ENOENT: "it does not exist",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOTDIR: "a part of the path is not a directory",
+  EISDIR: "it is a directory",
+  ENOSPC: "the disk is full",
+  EDQUOT: "the disk quota is exceeded",
+  EROFS: "the file system is read-only",
+  EFBIG: "the file is too large",
+  ENAMETOOLONG: "the file name is too long",
+  ELOOP: "too many symbolic links",
+  EIO: "an input/output error occurred",
+  EMFILE: "too many files are open",
+  ENFILE: "too many files are open",
+  EEXIST: "it already exists",
+};
+
+/** The errno name of a file-system error (`ENOENT`, `ENOSPC` …), when there is one. */
+export function fsCode(err: unknown): string | undefined {
+  if (err instanceof Deno.errors.NotFound) return "ENOENT";
+  if (err instanceof Deno.errors.PermissionDenied) return "EACCES";
+  if (err instanceof Deno.errors.NotADirectory) return "ENOTDIR";
+  if (err instanceof Deno.errors.IsADirectory) return "EISDIR";
+  if (err instanceof Deno.errors.AlreadyExists) return "EEXIST";
+  if (err instanceof Deno.errors.FilesystemLoop) return "ELOOP";
+  if (err instanceof Error && "code" in err && typeof err.code === "string") {
+    return err.code;
+  }
+  return undefined;
+}
+
+/** Why a file operation failed, in words (`the disk is full`). */
+export function fsReason(err: unknown): string {
+  const code = fsCode(err);
+  if (code && REASONS[code]) return REASONS[code];
+  const message = err instanceof Error ? err.message : String(err);
+  return message.split("\n")[0]!.replace(/ \(os error \d+\).*$/, "");
+}

@@ -5,7 +5,7 @@
  * one is ours.
  */
 import { z } from "zod";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, fsReason } from "../errors.ts";
 import type { Config } from "./load.ts";
 
 /** The name of the file in the profile directory. */
@@ -81,9 +81,10 @@ export async function readSettings(file: string): Promise<Settings> {
     text = await Deno.readTextFile(file);
   } catch (err) {
     if (err instanceof Deno.errors.NotFound) return {};
-    throw new ConfigError(`Cannot read "${file}"`, {
+    throw new ConfigError(`Cannot read "${file}": ${fsReason(err)}`, {
       cause: err,
-      hint: "Check the permissions of the profile directory",
+      hint:
+        "Check the Pidgin profile directory (PURPLE_HOME or --purple-dir): it must be a directory you can read",
     });
   }
   return parseSettings(text, file);

@@ -131,7 +131,7 @@ Deno.test("each failure is one line with its documented exit code", async (t) =>
     assertOneLineError(
       await send({ PURPLE_HOME: file }),
       3,
-      /^pidgin: Cannot read Pidgin (file|preferences) ".*not-a-directory\/[a-z]+\.xml": a part of the path is not a directory$/,
+      /^pidgin: Cannot read .*".*not-a-directory\/[a-z_]+\.(xml|json)": a part of the path is not a directory$/,
     );
   });
   await t.step("bad --timeout: 2", async () => {
