@@ -253,6 +253,11 @@ export class AccountsXml {
       .filter((a) => !seen.has(a.jid) && seen.add(a.jid));
   }
 
+  /** pidgin's default account; see {@linkcode defaultAccountOf}. */
+  get defaultAccount(): XmppAccount | undefined {
+    return defaultAccountOf(this.xmppAccounts);
+  }
+
   /** The XMPP account of `jid`. */
   find(jid: string): XmppAccount | undefined {
     return this.xmppAccounts.find((a) => a.jid === bareJidOf(jid));
@@ -429,6 +434,7 @@ export class AccountsXml {
     const blocks = childElements(account, "settings").filter((b) =>
       b.attrs.get("ui") === ui
     );
+    const filled = blocks.filter((b) => childElements(b).length > 0);
     writeSetting(blocks, name, value === "" ? undefined : value, () => {
       const spec: ElementSpec = ui === undefined
         ? { name: "settings" }
@@ -439,11 +445,23 @@ export class AccountsXml {
       return insertChild(account, spec, after);
     });
     // libpurple writes no empty <settings>: drop one the edit emptied.
-    for (const block of blocks) {
+    for (const block of filled) {
       if (childElements(block).length === 0) removeChild(account, block);
     }
     return true;
   }
+}
+
+/**
+ * pidgin's default account among `accounts`: the one marked with
+ * {@linkcode AccountsXml.setDefault} (libpurple has no default account of its
+ * own), else the first enabled one, else the first one.
+ */
+export function defaultAccountOf(
+  accounts: readonly XmppAccount[],
+): XmppAccount | undefined {
+  return accounts.find((a) => a.isDefault) ??
+    accounts.find((a) => a.enabled) ?? accounts[0];
 }
 
 function lastSettings(account: XmlElement): Place | undefined {
