@@ -10,203 +10,51 @@ import {
   checkXmlText,
   type ElementSpec,
   insertChild,
-  type Place,
   removeChild,
   replaceChild,
   setText,
 } from "./_xml_edit.ts";
-import {
-  type PurpleSetting,
-  readSettings,
-  settingSpec,
-  type SettingValue,
-  writeSetting,
-} from "./_purple_settings.ts";
+import { type SettingValue, writeSetting } from "./_purple_settings.ts";
 import {
   childElements,
-  firstChild,
   parseXmlTree,
   ProfileSyntaxError,
   serializeXmlTree,
 } from "./_xml_tree.ts";
 import type { XmlDocument, XmlElement } from "./_xml_tree.ts";
 
-export type { PurpleSetting, SettingValue } from "./_purple_settings.ts";
-export { ProfileSyntaxError } from "./_xml_tree.ts";
+import {
+  bareJidOf,
+  defaultAccountOf,
+  PIDGIN_CLI_UI,
+  type PurpleAccount,
+  readAccount,
+  toXmpp,
+  XMPP_PROTOCOL,
+  type XmppAccount,
+} from "./_account_read.ts";
+import {
+  checkPort,
+  lastSettings,
+  newAccountSpec,
+  type NewXmppAccount,
+  placeFor,
+} from "./_account_layout.ts";
 
-/** The UI id pidgin keeps its per-account settings under (`<settings ui='pidgin-cli'>`). */
-export const PIDGIN_CLI_UI = "pidgin-cli";
-/** Pidgin's UI id (pidgin/pidgin.h, `PIDGIN_UI`). */
-export const PIDGIN_UI = "gtk-gaim";
-/** Finch's UI id (finch/finch.h, `FINCH_UI`). */
-export const FINCH_UI = "gnt-purple";
-/** Whose `auto-login` decides whether pidgin uses an account, first one set wins. */
-export const ENABLED_UI_ORDER: readonly string[] = [
+export type { PurpleSetting, SettingValue } from "./_purple_settings.ts";
+export type { NewXmppAccount } from "./_account_layout.ts";
+export {
+  bareJidOf,
+  defaultAccountOf,
+  ENABLED_UI_ORDER,
+  FINCH_UI,
   PIDGIN_CLI_UI,
   PIDGIN_UI,
-  FINCH_UI,
-];
-/** The protocol id of XMPP accounts. */
-export const XMPP_PROTOCOL = "prpl-jabber";
-
-/** Any account libpurple would load from the file. */
-export interface PurpleAccount {
-  /** `<protocol>`, e.g. `prpl-jabber`, `prpl-irc`. */
-  protocol: string;
-  /** `<name>` as written: for XMPP the JID with its resource, `alice@localhost/Finch`. */
-  userName: string;
-  /** `<alias>`, when not empty. */
-  alias?: string;
-  /** The remembered clear-text `<password>`; absent when not remembered (or stored encrypted by libpurple 3). */
-  password?: string;
-  /** `<settings>` without `ui`: the protocol's settings. */
-  settings: Map<string, PurpleSetting>;
-  /** `<settings ui='…'>` by UI id. */
-  uiSettings: Map<string, Map<string, PurpleSetting>>;
-}
-
-/** An XMPP (`prpl-jabber`) account with the fields pidgin uses. */
-export interface XmppAccount extends PurpleAccount {
-  /** The bare JID, lower-cased: `alice@localhost`. */
-  jid: string;
-  /** The resource of `userName`, if it has one. */
-  resource?: string;
-  /** Whether pidgin should go online with it; see {@linkcode ENABLED_UI_ORDER}. */
-  enabled: boolean;
-  /** The UI whose `auto-login` gave `enabled`; absent when none has one (then `enabled` is false, libpurple's default). */
-  enabledBy?: string;
-  /** The `connect_server` setting, when not empty. */
-  connectServer?: string;
-  /** The `port` setting, when it is a port number (1–65535). */
-  port?: number;
-  /** Whether pidgin's `default` UI setting marks it as the default account. */
-  isDefault: boolean;
-}
-
-/** What {@linkcode AccountsXml.addXmppAccount} writes. */
-export interface NewXmppAccount {
-  /** `user@domain`, optionally `/resource`. */
-  jid: string;
-  /** Stored in clear text, as Pidgin does; leave out unless the user asked to remember it. */
-  password?: string;
-  alias?: string;
-  connectServer?: string;
-  port?: number;
-  /** Written as pidgin's `auto-login` (default true). */
-  enabled?: boolean;
-}
-
-/** The bare JID of an XMPP user name, lower-cased as libpurple's `jabber_normalize` does for ASCII. */
-export function bareJidOf(name: string): string {
-  return name.split("/")[0]!.toLowerCase();
-}
-
-const JID = /^[^@/\s]+@[^@/\s]+(\/.+)?$/;
-
-function bool(
-  settings: Map<string, PurpleSetting> | undefined,
-  name: string,
-): boolean | undefined {
-  const setting = settings?.get(name);
-  return setting?.type === "bool" ? setting.value : undefined;
-}
-
-function readPassword(account: XmlElement): string | undefined {
-  const password = firstChild(account, "password");
-  if (!password) return undefined;
-  const keyring = password.attrs.get("keyring_id") ?? "";
-  const mode = password.attrs.get("mode") ?? "";
-  const clear = keyring === "" ||
-    (keyring === "keyring-internal" && (mode === "" || mode === "cleartext"));
-  return clear && password.text ? password.text : undefined;
-}
-
-function readAccount(element: XmlElement): PurpleAccount | undefined {
-  const protocol = firstChild(element, "protocol")?.text;
-  const userName = firstChild(element, "name")?.text ??
-    firstChild(element, "username")?.text;
-  if (!protocol || !userName) return undefined;
-  const blocks = childElements(element, "settings");
-  const uiSettings = new Map<string, Map<string, PurpleSetting>>();
-  for (const block of blocks) {
-    const ui = block.attrs.get("ui");
-    if (ui === undefined) continue;
-    const merged = uiSettings.get(ui) ?? new Map();
-    for (const [k, v] of readSettings([block], "account")) merged.set(k, v);
-    uiSettings.set(ui, merged);
-  }
-  const alias = firstChild(element, "alias")?.text;
-  const password = readPassword(element);
-  return {
-    protocol,
-    userName,
-    ...(alias ? { alias } : {}),
-    ...(password !== undefined ? { password } : {}),
-    settings: readSettings(blocks.filter((b) => !b.attrs.has("ui")), "account"),
-    uiSettings,
-  };
-}
-
-function toXmpp(account: PurpleAccount): XmppAccount {
-  const slash = account.userName.indexOf("/");
-  const xmpp: XmppAccount = {
-    ...account,
-    jid: bareJidOf(account.userName),
-    enabled: false,
-    isDefault: bool(account.uiSettings.get(PIDGIN_CLI_UI), "default") === true,
-  };
-  if (slash >= 0 && slash < account.userName.length - 1) {
-    xmpp.resource = account.userName.slice(slash + 1);
-  }
-  for (const ui of ENABLED_UI_ORDER) {
-    const autoLogin = bool(account.uiSettings.get(ui), "auto-login");
-    if (autoLogin === undefined) continue;
-    xmpp.enabled = autoLogin;
-    xmpp.enabledBy = ui;
-    break;
-  }
-  const server = account.settings.get("connect_server");
-  if (server?.type === "string" && server.value !== "") {
-    xmpp.connectServer = server.value;
-  }
-  const port = account.settings.get("port");
-  if (port?.type === "int" && port.value >= 1 && port.value <= 65535) {
-    xmpp.port = port.value;
-  }
-  return xmpp;
-}
-
-// account_to_xmlnode's order of an account's children.
-const ORDER = [
-  "protocol",
-  "name",
-  "password",
-  "alias",
-  "statuses",
-  "userinfo",
-  "settings",
-  "ui-settings",
-  "proxy",
-  "current_error",
-];
-
-function rankOf(element: XmlElement): number {
-  if (element.name === "settings" && element.attrs.has("ui")) {
-    return ORDER.indexOf("ui-settings");
-  }
-  return ORDER.indexOf(element.name);
-}
-
-/** Where a child of kind `kind` goes among an account's children, in libpurple's order. */
-function placeFor(account: XmlElement, kind: string): Place {
-  const rank = ORDER.indexOf(kind);
-  const before = childElements(account).filter((c) => {
-    const r = rankOf(c);
-    return r >= 0 && r <= rank;
-  });
-  const last = before[before.length - 1];
-  return last ? { after: last } : "first";
-}
+  type PurpleAccount,
+  XMPP_PROTOCOL,
+  type XmppAccount,
+} from "./_account_read.ts";
+export { ProfileSyntaxError } from "./_xml_tree.ts";
 
 function checkText(value: string | undefined, what: string): void {
   if (value !== undefined) checkXmlText(value, what);
@@ -281,48 +129,9 @@ export class AccountsXml {
    * outside 1–65535 or text XML cannot hold.
    */
   addXmppAccount(account: NewXmppAccount): XmppAccount | undefined {
-    if (!JID.test(account.jid)) {
-      throw new RangeError(
-        `Cannot add the account "${account.jid}": not a JID of the form user@domain[/resource]`,
-      );
-    }
-    checkPort(account.port);
-    for (
-      const [value, what] of [[account.password, "the password"], [
-        account.alias,
-        "the alias",
-      ], [account.connectServer, "the server"]] as const
-    ) {
-      checkText(value, what);
-    }
+    const spec = newAccountSpec(account);
     if (this.find(account.jid)) return undefined;
-    const children: ElementSpec[] = [
-      { name: "protocol", text: XMPP_PROTOCOL },
-      { name: "name", text: account.jid },
-    ];
-    if (account.password) {
-      children.push({ name: "password", text: account.password });
-    }
-    if (account.alias) children.push({ name: "alias", text: account.alias });
-    const settings: ElementSpec[] = [];
-    if (account.connectServer) {
-      settings.push(settingSpec("connect_server", account.connectServer));
-    }
-    if (account.port !== undefined) {
-      settings.push(settingSpec("port", account.port));
-    }
-    if (settings.length > 0) {
-      children.push({ name: "settings", children: settings });
-    }
-    children.push(
-      {
-        name: "settings",
-        attrs: [["ui", PIDGIN_CLI_UI]],
-        children: [settingSpec("auto-login", account.enabled ?? true)],
-      },
-      { name: "current_error" },
-    );
-    insertChild(this.#doc.root, { name: "account", children });
+    insertChild(this.#doc.root, spec);
     return this.find(account.jid);
   }
 
@@ -449,34 +258,6 @@ export class AccountsXml {
       if (childElements(block).length === 0) removeChild(account, block);
     }
     return true;
-  }
-}
-
-/**
- * pidgin's default account among `accounts`: the one marked with
- * {@linkcode AccountsXml.setDefault} (libpurple has no default account of its
- * own), else the first enabled one, else the first one.
- */
-export function defaultAccountOf(
-  accounts: readonly XmppAccount[],
-): XmppAccount | undefined {
-  return accounts.find((a) => a.isDefault) ??
-    accounts.find((a) => a.enabled) ?? accounts[0];
-}
-
-function lastSettings(account: XmlElement): Place | undefined {
-  const blocks = childElements(account, "settings");
-  const last = blocks[blocks.length - 1];
-  return last ? { after: last } : undefined;
-}
-
-function checkPort(port: number | undefined): void {
-  if (
-    port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)
-  ) {
-    throw new RangeError(
-      `Cannot store the port ${port}: not a port number (1-65535)`,
-    );
   }
 }
 
