@@ -94,6 +94,16 @@ export function buddyJid(buddy: XmlElement): string | undefined {
   return name ? name.split("/")[0]!.toLowerCase() : undefined;
 }
 
+/**
+ * The group name to store for `name`: "" is the default group, and tabs and
+ * line breaks become spaces. libpurple writes attribute values as they are,
+ * so it would read such a group back with spaces after its next save, and
+ * the group would no longer match the server's.
+ */
+export function storedGroupName(name: string): string {
+  return name === "" ? DEFAULT_GROUP : name.replace(/[\t\n\r]/g, " ");
+}
+
 /** `purple_utf8_strcasecmp`'s idea of equal names: case-folded and NFKC-normalised. */
 export function foldName(name: string): string {
   return name.normalize("NFKC").toUpperCase().toLowerCase();

@@ -22,6 +22,7 @@ import {
   removeBuddyNode,
   setBuddyAliasOf,
   setBuddySettingOf,
+  storedGroupName,
 } from "./_blist_nodes.ts";
 import type { SettingValue } from "./_purple_settings.ts";
 
@@ -55,11 +56,14 @@ export const SUBSCRIPTION_SETTING = "pidgin-subscription";
 /** The buddy setting (bool) set while our subscription request is pending; absent otherwise. */
 export const PENDING_SETTING = "pidgin-pending";
 
-/** The item's groups as roster.c takes them: "" and "Buddies" are the default group; case-insensitive duplicates dropped. */
+/**
+ * The item's groups as roster.c takes them: "" (and "Buddies") is the
+ * default group; case-insensitive duplicates dropped; see {@linkcode storedGroupName}.
+ */
 function wantedGroups(item: RosterItem): string[] {
   const groups: string[] = [];
   for (const raw of item.groups) {
-    const name = raw === "" ? DEFAULT_GROUP : raw;
+    const name = storedGroupName(raw);
     if (!groups.some((g) => foldName(g) === foldName(name))) groups.push(name);
   }
   return groups;

@@ -18,7 +18,6 @@ import {
   buddyJid,
   buddyNodes,
   buddySpec,
-  DEFAULT_GROUP,
   findOrCreateGroup,
   foldName,
   groupElements,
@@ -27,6 +26,7 @@ import {
   removeBuddyNode,
   setBuddyAliasOf,
   setBuddySettingOf,
+  storedGroupName,
 } from "./_blist_nodes.ts";
 import {
   mergeRoster,
@@ -156,7 +156,7 @@ export class BlistXml {
     for (
       const text of [account, buddy.jid, buddy.alias ?? "", buddy.group ?? ""]
     ) checkXmlText(text, "the buddy");
-    const group = buddy.group || DEFAULT_GROUP;
+    const group = storedGroupName(buddy.group ?? "");
     if (
       this.#nodes(account, buddy.jid).some((n) =>
         foldName(groupName(n.group)!) === foldName(group)

@@ -264,3 +264,25 @@ Deno.test("BlistXml.mergeRoster() into a missing blist.xml writes libpurple's la
     finch.includes("\t\t\t\t\t<alias>Bobby &lt;B&amp;B&gt; Ü</alias>\n"),
   );
 });
+
+Deno.test("BlistXml.mergeRoster() stores tabs and line breaks of group names as spaces, as Pidgin will read them back", () => {
+  const items: RosterItem[] = [
+    {
+      jid: "bob@example.org",
+      groups: ["Two\nLines\tand tab"],
+      subscription: "both",
+    },
+  ];
+  const first = merged(items);
+  assert.deepEqual(first.doc.xmppBuddies(ALICE)[0]?.groups, [
+    "Two Lines and tab",
+  ]);
+  assert.ok(first.text.includes("<group name='Two Lines and tab'>"));
+  const second = merged(items, first.text);
+  assert.deepEqual(second.result, {
+    added: 0,
+    moved: 0,
+    removed: 0,
+    updated: 0,
+  });
+});
