@@ -103,7 +103,8 @@ export function mergeRoster(
   const accountJid = account.split("/")[0]!.toLowerCase();
   const roster = new Map<string, RosterItem>();
   for (const item of items) {
-    roster.set(item.jid.split("/")[0]!.toLowerCase(), item);
+    const jid = item.jid.split("/")[0]!.toLowerCase();
+    if (jid !== "") roster.set(jid, item); // roster.c skips an item without a JID
   }
   const existing = new Map<string, BuddyNode[]>();
   for (const node of buddyNodes(doc)) {

@@ -156,6 +156,9 @@ export class BlistXml {
     for (
       const text of [account, buddy.jid, buddy.alias ?? "", buddy.group ?? ""]
     ) checkXmlText(text, "the buddy");
+    if (buddy.jid.split("/")[0] === "") {
+      throw new RangeError("Cannot add a buddy without a JID");
+    }
     const group = storedGroupName(buddy.group ?? "");
     if (
       this.#nodes(account, buddy.jid).some((n) =>

@@ -286,3 +286,13 @@ Deno.test("BlistXml.mergeRoster() stores tabs and line breaks of group names as 
     updated: 0,
   });
 });
+
+Deno.test("BlistXml.mergeRoster() skips a roster item without a JID", () => {
+  const { doc } = merged([...SAME, {
+    jid: "",
+    groups: ["X"],
+    subscription: "both",
+  }]);
+  assert.equal(doc.xmppBuddies(ALICE).length, 4);
+  assert.equal(doc.groups.includes("X"), false);
+});
