@@ -60,6 +60,15 @@ function checkText(value: string | undefined, what: string): void {
   if (value !== undefined) checkXmlText(value, what);
 }
 
+/** One setting to write with {@linkcode AccountsXml.setSetting}. */
+export interface AccountSettingEdit {
+  /** The UI whose settings it is; absent for the protocol's settings. */
+  ui?: string;
+  name: string;
+  /** The value, or `undefined` to remove the setting. */
+  value: SettingValue | undefined;
+}
+
 /**
  * An accounts.xml document. Edits change the tree in place and touch only
  * what they change; {@linkcode serializeAccountsXml} writes it out. Methods
@@ -179,54 +188,55 @@ export class AccountsXml {
     return true;
   }
 
-  /** Sets whether `ui` (default pidgin's) logs in with the account: its `auto-login` UI setting. */
+  /**
+   * Sets whether a UI logs in with the account: its `auto-login` UI setting,
+   * by default pidgin's (`ui` {@linkcode PIDGIN_CLI_UI}); Pidgin's and Finch's
+   * stay as they are unless `ui` names them.
+   */
   setEnabled(
     jid: string,
     enabled: boolean,
-    ui: string = PIDGIN_CLI_UI,
+    options: { ui?: string } = {},
   ): boolean {
-    return this.setUiSetting(jid, ui, "auto-login", enabled);
+    return this.setSetting(jid, {
+      ui: options.ui ?? PIDGIN_CLI_UI,
+      name: "auto-login",
+      value: enabled,
+    });
   }
 
   /** Sets the `connect_server` setting, or with `undefined` (or "") removes it. */
   setConnectServer(jid: string, server: string | undefined): boolean {
-    return this.setSetting(jid, "connect_server", server || undefined);
+    return this.setSetting(jid, { name: "connect_server", value: server });
   }
 
   /** Sets the `port` setting (1–65535), or with `undefined` removes it. */
   setPort(jid: string, port: number | undefined): boolean {
     checkPort(port);
-    return this.setSetting(jid, "port", port);
+    return this.setSetting(jid, { name: "port", value: port });
   }
 
   /** Marks `jid` as pidgin's default account (the `default` UI setting) and unmarks every other. */
   setDefault(jid: string): boolean {
     if (!this.#element(jid)) return false;
+    const mark = { ui: PIDGIN_CLI_UI, name: "default" };
     for (const account of this.xmppAccounts) {
       if (account.jid !== bareJidOf(jid) && account.isDefault) {
-        this.setUiSetting(account.jid, PIDGIN_CLI_UI, "default", undefined);
+        this.setSetting(account.jid, { ...mark, value: undefined });
       }
     }
-    return this.setUiSetting(jid, PIDGIN_CLI_UI, "default", true);
+    return this.setSetting(jid, { ...mark, value: true });
   }
 
-  /** Sets one protocol setting (`<settings>`), or with `undefined` removes it. */
-  setSetting(
-    jid: string,
-    name: string,
-    value: SettingValue | undefined,
-  ): boolean {
-    return this.#writeSetting(jid, undefined, name, value);
-  }
-
-  /** Sets one UI setting (`<settings ui='…'>`), or with `undefined` removes it. */
-  setUiSetting(
-    jid: string,
-    ui: string,
-    name: string,
-    value: SettingValue | undefined,
-  ): boolean {
-    checkXmlText(ui, "the UI id");
+  /**
+   * Sets one setting of the account: a protocol setting (`<settings>`), or
+   * with `ui` one of that UI (`<settings ui='…'>`). A string is stored as
+   * `string`, an integer as `int`, a boolean as `bool`; `undefined` or ""
+   * removes it (libpurple drops an empty setting anyway).
+   */
+  setSetting(jid: string, setting: AccountSettingEdit): boolean {
+    const { ui, name, value } = setting;
+    if (ui !== undefined) checkXmlText(ui, "the UI id");
     return this.#writeSetting(jid, ui, name, value);
   }
 

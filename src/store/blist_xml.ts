@@ -57,10 +57,19 @@ function lower(jid: string): string {
 }
 
 /**
+ * An XMPP buddy of one account: `account` is the account's user name as in
+ * accounts.xml (it is written into new buddies; a bare JID works too), `jid`
+ * the contact's JID. Buddies match by bare JID, in any case, and `prpl-jabber`.
+ */
+export interface BuddyRef {
+  account: string;
+  jid: string;
+}
+
+/**
  * A blist.xml document. Edits change the tree in place and touch only what
- * they change; {@linkcode serializeBlistXml} writes it out. `account` is
- * the account's user name as in accounts.xml (written into new buddies; a
- * bare JID works too); buddies match it by bare JID and `prpl-jabber`.
+ * they change (only XMPP buddies of the account they name, see
+ * {@linkcode BuddyRef}); {@linkcode serializeBlistXml} writes it out.
  */
 export class BlistXml {
   readonly #doc: XmlDocument;
@@ -113,69 +122,81 @@ export class BlistXml {
     return mergeRoster(this.#doc, account, items);
   }
 
-  #nodes(account: string, jid: string) {
-    const accountJid = lower(account);
+  #nodes(buddy: BuddyRef) {
+    const accountJid = lower(buddy.account);
     return buddyNodes(this.#doc).filter((n) =>
-      isXmppBuddyOf(n.buddy, accountJid) && buddyJid(n.buddy) === lower(jid)
+      isXmppBuddyOf(n.buddy, accountJid) &&
+      buddyJid(n.buddy) === lower(buddy.jid)
     );
   }
 
-  /** Sets the alias of the buddy `jid` in every group (as libpurple's `serv_got_private_alias`), or clears it. False when there is no such buddy. */
-  setBuddyAlias(
-    account: string,
-    jid: string,
-    alias: string | undefined,
-  ): boolean {
+  /**
+   * Sets the alias of the XMPP buddy in every group it is in (as libpurple's
+   * `serv_got_private_alias`), or with undefined / "" removes it. False when
+   * there is no such buddy.
+   */
+  setBuddyAlias(buddy: BuddyRef, alias: string | undefined): boolean {
     if (alias) checkXmlText(alias, "the alias");
-    const nodes = this.#nodes(account, jid);
+    const nodes = this.#nodes(buddy);
     for (const node of nodes) setBuddyAliasOf(node.buddy, alias);
     return nodes.length > 0;
   }
 
-  /** Sets (or with undefined removes) one setting of the buddy `jid` in every group. False when there is no such buddy. */
+  /**
+   * Sets one setting of the XMPP buddy in every group it is in, or with
+   * `value` undefined / "" removes it. False when there is no such buddy.
+   */
   setBuddySetting(
-    account: string,
-    jid: string,
-    name: string,
-    value: SettingValue | undefined,
+    buddy: BuddyRef,
+    setting: { name: string; value: SettingValue | undefined },
   ): boolean {
+    const { name, value } = setting;
     checkXmlText(name, "the setting name");
     if (typeof value === "string") checkXmlText(value, "the setting");
-    const nodes = this.#nodes(account, jid);
+    const nodes = this.#nodes(buddy);
     for (const node of nodes) {
       setBuddySettingOf(node.buddy, name, value === "" ? undefined : value);
     }
     return nodes.length > 0;
   }
 
-  /** Adds the buddy `jid` in a new contact at the end of `group` (default "Buddies", created at the top when missing). False when it is already in that group. */
-  addBuddy(
-    account: string,
-    buddy: { jid: string; alias?: string; group?: string },
-  ): boolean {
-    for (
-      const text of [account, buddy.jid, buddy.alias ?? "", buddy.group ?? ""]
-    ) checkXmlText(text, "the buddy");
-    if (buddy.jid.split("/")[0] === "") {
-      throw new RangeError("Cannot add a buddy without a JID");
-    }
+  /**
+   * Adds the XMPP buddy in a new contact at the end of `group` (default
+   * "Buddies"; a missing group is created at the top). False when it is
+   * already in that group. Throws RangeError for an empty JID or text XML
+   * cannot hold.
+   */
+  addBuddy(buddy: BuddyRef & { alias?: string; group?: string }): boolean {
+    const texts = [
+      buddy.account,
+      buddy.jid,
+      buddy.alias ?? "",
+      buddy.group ?? "",
+    ];
+    for (const text of texts) checkXmlText(text, "the buddy");
+    const jid = buddy.jid.split("/")[0]!;
+    if (jid === "") throw new RangeError("Cannot add a buddy without a JID");
     const group = storedGroupName(buddy.group ?? "");
+    const fold = foldName(group);
     if (
-      this.#nodes(account, buddy.jid).some((n) =>
-        foldName(groupName(n.group)!) === foldName(group)
-      )
-    ) return false;
+      this.#nodes(buddy).some((n) => foldName(groupName(n.group)!) === fold)
+    ) {
+      return false;
+    }
     addToGroup(
       findOrCreateGroup(this.#doc, group),
-      buddySpec(account, buddy.jid.split("/")[0]!, buddy.alias, []),
+      buddySpec(buddy.account, jid, buddy.alias, []),
     );
     return true;
   }
 
-  /** Removes the buddy `jid` from every group (or only `group`), with contacts left empty. False when there was none. */
-  removeBuddy(account: string, jid: string, group?: string): boolean {
-    const nodes = this.#nodes(account, jid).filter((n) =>
-      group === undefined || groupName(n.group) === group
+  /**
+   * Removes the XMPP buddy from every group (or only from `group`), and
+   * contacts left without a buddy. False when there was none.
+   */
+  removeBuddy(buddy: BuddyRef & { group?: string }): boolean {
+    const nodes = this.#nodes(buddy).filter((n) =>
+      buddy.group === undefined || groupName(n.group) === buddy.group
     );
     nodes.forEach(removeBuddyNode);
     return nodes.length > 0;

@@ -59,6 +59,7 @@ export {
 } from "./json_files.ts";
 export { withFileLock } from "./file_lock.ts";
 export {
+  type AccountSettingEdit,
   AccountsXml,
   bareJidOf,
   defaultAccountOf,
@@ -80,6 +81,7 @@ export {
   type BlistBuddy,
   type BlistChat,
   BlistXml,
+  type BuddyRef,
   DEFAULT_GROUP,
   parseBlistXml,
   PENDING_SETTING,

@@ -174,7 +174,7 @@ Deno.test("AccountsXml.setEnabled() writes pidgin's auto-login and leaves Pidgin
   });
   await t.step("another UI when asked", () => {
     const doc = parseAccountsXml(MIXED);
-    doc.setEnabled("alice@example.org", false, "gtk-gaim");
+    doc.setEnabled("alice@example.org", false, { ui: "gtk-gaim" });
     assert.equal(doc.find("alice@example.org")?.enabledBy, "gtk-gaim");
   });
 });
@@ -194,7 +194,9 @@ Deno.test("AccountsXml.setConnectServer(), setPort(), setSetting() change one se
     },
   );
   assert.deepEqual(
-    edited((d) => d.setSetting("alice@example.org", "pidgin-x", "v")),
+    edited((d) =>
+      d.setSetting("alice@example.org", { name: "pidgin-x", value: "v" })
+    ),
     {
       removed: [],
       added: ["\t\t\t<setting name='pidgin-x' type='string'>v</setting>"],
@@ -278,4 +280,26 @@ Deno.test("AccountsXml.defaultAccount: the marked one, else the first enabled, e
   for (const a of none.xmppAccounts) none.setEnabled(a.jid, false);
   assert.equal(none.defaultAccount?.jid, "alice@example.org");
   assert.equal(parseAccountsXml("").defaultAccount, undefined);
+});
+
+Deno.test("AccountsXml.setSetting() with a UI writes that UI's block, and drops the block it empties", () => {
+  const doc = parseAccountsXml(MIXED);
+  const edit = { ui: PIDGIN_CLI_UI, name: "password-command" };
+  doc.setSetting("alice@example.org", {
+    ...edit,
+    value: "pass show xmpp/alice",
+  });
+  assert.deepEqual(
+    doc.find("alice@example.org")?.uiSettings.get(PIDGIN_CLI_UI)?.get(
+      "password-command",
+    ),
+    { type: "string", value: "pass show xmpp/alice" },
+  );
+  assert.deepEqual(lineDiff(MIXED, serializeAccountsXml(doc)).added, [
+    "\t\t<settings ui='pidgin-cli'>",
+    "\t\t\t<setting name='password-command' type='string'>pass show xmpp/alice</setting>",
+    "\t\t</settings>",
+  ]);
+  doc.setSetting("alice@example.org", { ...edit, value: undefined });
+  assert.equal(serializeAccountsXml(doc), MIXED);
 });

@@ -125,30 +125,39 @@ Deno.test("parseBlistXml() throws ProfileSyntaxError with the line for what is n
 
 Deno.test("BlistXml.setBuddyAlias() changes the alias line of that buddy only", () => {
   assert.deepEqual(
-    edited((d) => d.setBuddyAlias(ALICE, "bob@example.org", "Rob & Co")),
+    edited((d) =>
+      d.setBuddyAlias({ account: ALICE, jid: "bob@example.org" }, "Rob & Co")
+    ),
     {
       removed: ["\t\t\t\t\t<alias>Bobby</alias>"],
       added: ["\t\t\t\t\t<alias>Rob &amp; Co</alias>"],
     },
   );
   assert.deepEqual(
-    edited((d) => d.setBuddyAlias(ALICE, "carol@example.org", "Caz")),
+    edited((d) =>
+      d.setBuddyAlias({ account: ALICE, jid: "carol@example.org" }, "Caz")
+    ),
     {
       removed: [],
       added: ["\t\t\t\t\t<alias>Caz</alias>"],
     },
   );
   assert.deepEqual(
-    edited((d) => d.setBuddyAlias(ALICE, "bob@example.org", undefined)),
+    edited((d) =>
+      d.setBuddyAlias({ account: ALICE, jid: "bob@example.org" }, undefined)
+    ),
     {
       removed: ["\t\t\t\t\t<alias>Bobby</alias>"],
       added: [],
     },
   );
   const doc = parseBlistXml(MIXED);
-  assert.equal(doc.setBuddyAlias(ALICE, "nobody@example.org", "x"), false);
   assert.equal(
-    doc.setBuddyAlias("alice1984", "bob@example.org", "x"),
+    doc.setBuddyAlias({ account: ALICE, jid: "nobody@example.org" }, "x"),
+    false,
+  );
+  assert.equal(
+    doc.setBuddyAlias({ account: "alice1984", jid: "bob@example.org" }, "x"),
     false,
     "only XMPP buddies",
   );
@@ -158,7 +167,7 @@ Deno.test("BlistXml.setBuddyAlias() changes the alias line of that buddy only", 
 Deno.test("BlistXml.addBuddy() adds a contact at the end of its group as libpurple writes one", () => {
   assert.deepEqual(
     edited((d) =>
-      d.addBuddy(ALICE, { jid: "erin@example.org", group: "Chats" })
+      d.addBuddy({ account: ALICE, jid: "erin@example.org", group: "Chats" })
     ),
     {
       removed: [],
@@ -173,14 +182,15 @@ Deno.test("BlistXml.addBuddy() adds a contact at the end of its group as libpurp
   );
   const doc = parseBlistXml(MIXED);
   assert.equal(
-    doc.addBuddy(ALICE, { jid: "bob@example.org", group: "friends" }),
+    doc.addBuddy({ account: ALICE, jid: "bob@example.org", group: "friends" }),
     false,
   );
   // Finch wrote the same lines for carol and bob.
   const empty = parseBlistXml(
     fixtureText("purple-finch/stages/0-after-account-creation/blist.xml"),
   );
-  empty.addBuddy("alice@localhost/Finch", {
+  empty.addBuddy({
+    account: "alice@localhost/Finch",
     jid: "bob@localhost",
     alias: "Bobby <B&B> Ü",
     group: "Friends & Co",
@@ -192,27 +202,61 @@ Deno.test("BlistXml.addBuddy() adds a contact at the end of its group as libpurp
 });
 
 Deno.test("BlistXml.removeBuddy() removes the buddy, and its contact when left empty", () => {
-  assert.deepEqual(edited((d) => d.removeBuddy(ALICE, "carol@example.org")), {
-    removed: [
-      "\t\t\t<contact>",
-      "\t\t\t\t<buddy account='alice@example.org/Home' proto='prpl-jabber'>",
-      "\t\t\t\t\t<name>carol@example.org</name>",
-      "\t\t\t\t\t<setting name='future-setting' type='string'>kept as it is</setting>",
-      "\t\t\t\t</buddy>",
-      "\t\t\t</contact>",
-    ],
-    added: [],
-  });
-  const diff = edited((d) => d.removeBuddy(ALICE, "bob@example.org"));
+  assert.deepEqual(
+    edited((d) => d.removeBuddy({ account: ALICE, jid: "carol@example.org" })),
+    {
+      removed: [
+        "\t\t\t<contact>",
+        "\t\t\t\t<buddy account='alice@example.org/Home' proto='prpl-jabber'>",
+        "\t\t\t\t\t<name>carol@example.org</name>",
+        "\t\t\t\t\t<setting name='future-setting' type='string'>kept as it is</setting>",
+        "\t\t\t\t</buddy>",
+        "\t\t\t</contact>",
+      ],
+      added: [],
+    },
+  );
+  const diff = edited((d) =>
+    d.removeBuddy({ account: ALICE, jid: "bob@example.org" })
+  );
   assert.deepEqual(diff.added, []);
   assert.equal(diff.removed.length, 6, "the contact stays for the IRC buddy");
   assert.ok(diff.removed.includes("\t\t\t\t\t<name>bob@example.org</name>"));
   const single = parseBlistXml(
     fixtureText("purple-finch/stages/1-txt-run-enUS-Berlin/blist.xml"),
   );
-  single.removeBuddy("alice@localhost", "bob@localhost");
+  single.removeBuddy({ account: "alice@localhost", jid: "bob@localhost" });
   assert.match(
     serializeBlistXml(single),
     /\t\t<group name='Friends &amp; Co'>\n\t\t\t<setting name='collapsed' type='bool'>0<\/setting>\n\t\t<\/group>/,
+  );
+});
+
+Deno.test("BlistXml.setBuddySetting() adds, changes and removes one setting line", () => {
+  const bob = { account: ALICE, jid: "Bob@example.org" };
+  assert.deepEqual(
+    edited((d) => d.setBuddySetting(bob, { name: "pidgin-x", value: 7 })),
+    {
+      removed: [],
+      added: ["\t\t\t\t\t<setting name='pidgin-x' type='int'>7</setting>"],
+    },
+  );
+  assert.deepEqual(
+    edited((d) =>
+      d.setBuddySetting(bob, { name: "last_seen", value: undefined })
+    ),
+    {
+      removed: [
+        "\t\t\t\t\t<setting name='last_seen' type='int'>1795627548</setting>",
+      ],
+      added: [],
+    },
+  );
+  assert.equal(
+    parseBlistXml(MIXED).setBuddySetting({ account: ALICE, jid: "x@y" }, {
+      name: "a",
+      value: true,
+    }),
+    false,
   );
 });

@@ -112,7 +112,9 @@ async function profile(accounts: string, blist: string): Promise<string> {
   }
   // No connection attempts: off for Finch, whatever else the file says.
   await updateAccounts(join(dir, "purple"), (doc) => {
-    for (const a of doc.xmppAccounts) doc.setEnabled(a.jid, false, FINCH_UI);
+    for (const a of doc.xmppAccounts) {
+      doc.setEnabled(a.jid, false, { ui: FINCH_UI });
+    }
   });
   return dir;
 }
@@ -197,13 +199,12 @@ const finchProfile = await scenario(
       doc.setAlias("alice@localhost", `Alice "Ä" <A>`);
       doc.setDefault("bob@example.org");
       doc.setEnabled("alice@localhost", false);
-      doc.setUiSetting(
-        "alice@localhost",
-        "pidgin-cli",
-        "password-command",
-        "pass show xmpp/alice",
-      );
-      doc.setEnabled("bob@example.org", false, FINCH_UI);
+      doc.setSetting("alice@localhost", {
+        ui: "pidgin-cli",
+        name: "password-command",
+        value: "pass show xmpp/alice",
+      });
+      doc.setEnabled("bob@example.org", false, { ui: FINCH_UI });
     });
     await updateBuddyList(dir, (doc) => {
       doc.mergeRoster("alice@localhost/Finch", [
@@ -232,7 +233,8 @@ const finchProfile = await scenario(
           subscription: "from",
         },
       ]);
-      doc.addBuddy("bob@example.org/pidgin", {
+      doc.addBuddy({
+        account: "bob@example.org/pidgin",
         jid: "zed@example.org",
         alias: "Zed",
         group: "Other",
@@ -264,7 +266,10 @@ const mixedProfile = await scenario(
           subscription: "from",
         },
       ]);
-      doc.setBuddyAlias("work@corp.example", "boss@corp.example", undefined);
+      doc.setBuddyAlias(
+        { account: "work@corp.example", jid: "boss@corp.example" },
+        undefined,
+      );
     });
   },
 );

@@ -82,7 +82,10 @@ Deno.test("updateAccounts() and updateBuddyList() write nothing when the edit ch
   await updateBuddyList(
     dir.path,
     (doc) =>
-      doc.setBuddyAlias("alice@localhost", "bob@localhost", "Bobby <B&B> Ü"),
+      doc.setBuddyAlias(
+        { account: "alice@localhost", jid: "bob@localhost" },
+        "Bobby <B&B> Ü",
+      ),
   );
   assert.equal(Deno.statSync(join(dir.path, "blist.xml")).ino, before.ino);
   assert.equal(names(dir.path).some((n) => n.endsWith(BACKUP_SUFFIX)), false);
@@ -165,7 +168,7 @@ Deno.test("updateBuddyList() leaves the file as it was when the edit throws", as
   await using dir = await tempProfile({ "blist.xml": BLIST });
   await assert.rejects(
     updateBuddyList(dir.path, (doc) => {
-      doc.removeBuddy("alice@localhost", "bob@localhost");
+      doc.removeBuddy({ account: "alice@localhost", jid: "bob@localhost" });
       throw new Error("boom");
     }),
     /boom/,
@@ -210,7 +213,7 @@ Deno.test("updateAccounts() and updateBuddyList() lose no update when several pr
     const dir = ${JSON.stringify(dir.path)};
     for (let i = 0; i < 5; i++) {
       await updateAccounts(dir, (doc) => doc.addXmppAccount({ jid: "p${n}-" + i + "@example.org" }));
-      await updateBuddyList(dir, (doc) => doc.addBuddy("alice@localhost/Finch", { jid: "b${n}-" + i + "@example.org" }));
+      await updateBuddyList(dir, (doc) => doc.addBuddy({ account: "alice@localhost/Finch", jid: "b${n}-" + i + "@example.org" }));
     }`;
   const runs = Array.from(
     { length: 4 },
