@@ -263,25 +263,6 @@ Deno.test("AccountsXml edits of an account that is not there change nothing and 
   assert.equal(serializeAccountsXml(doc), MIXED);
 });
 
-Deno.test("AccountsXml.defaultAccount: the marked one, else the first enabled, else the first", () => {
-  const doc = parseAccountsXml(MIXED);
-  assert.equal(
-    doc.defaultAccount?.jid,
-    "alice@example.org",
-    "enabled in Pidgin",
-  );
-  doc.setDefault("bare@example.net");
-  assert.equal(
-    doc.defaultAccount?.jid,
-    "bare@example.net",
-    "marked, though not enabled",
-  );
-  const none = parseAccountsXml(MIXED);
-  for (const a of none.xmppAccounts) none.setEnabled(a.jid, false);
-  assert.equal(none.defaultAccount?.jid, "alice@example.org");
-  assert.equal(parseAccountsXml("").defaultAccount, undefined);
-});
-
 Deno.test("AccountsXml.setSetting() with a UI writes that UI's block, and drops the block it empties", () => {
   const doc = parseAccountsXml(MIXED);
   const edit = { ui: PIDGIN_CLI_UI, name: "password-command" };

@@ -200,3 +200,22 @@ Deno.test("parseAccountsXml() throws ProfileSyntaxError with the line for what i
     );
   });
 });
+
+Deno.test("AccountsXml.defaultAccount: the marked one, else the first enabled, else the first", () => {
+  const doc = parseAccountsXml(MIXED);
+  assert.equal(
+    doc.defaultAccount?.jid,
+    "alice@example.org",
+    "enabled in Pidgin",
+  );
+  doc.setDefault("bare@example.net");
+  assert.equal(
+    doc.defaultAccount?.jid,
+    "bare@example.net",
+    "marked, though not enabled",
+  );
+  const none = parseAccountsXml(MIXED);
+  for (const a of none.xmppAccounts) none.setEnabled(a.jid, false);
+  assert.equal(none.defaultAccount?.jid, "alice@example.org");
+  assert.equal(parseAccountsXml("").defaultAccount, undefined);
+});
