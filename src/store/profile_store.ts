@@ -1,7 +1,7 @@
 /**
  * Reading and updating Pidgin's `accounts.xml` and `blist.xml` in a profile
  * that Pidgin may be using at the same time. An update runs under the file's
- * lock ({@linkcode withFileLock}), reads the file right before it edits, and
+ * lock ({@linkcode withFileLock}, on `<profile>/pidgin/<file>.lock`), reads the file right before it edits, and
  * replaces it only if it still holds what was read (else it starts again
  * from the new text); it keeps the previous file as `<file>.pidgin-bak` and
  * writes the new one atomically (temp file, fsync, rename), mode 0600 as
@@ -12,6 +12,7 @@ import { join, sep } from "node:path";
 import { StoreError } from "../errors.ts";
 import { fsError } from "./_fs_error.ts";
 import { withFileLock } from "./file_lock.ts";
+import { stateDir } from "./json_files.ts";
 import { type AccountsXml, parseAccountsXml } from "./accounts_xml.ts";
 import { type BlistXml, parseBlistXml } from "./blist_xml.ts";
 
@@ -43,10 +44,7 @@ async function realPathOf(path: string, kind: Kind<unknown>): Promise<string> {
   try {
     return await Deno.realPath(path);
   } catch (err) {
-    throw fsError(
-      `Cannot follow the symbolic link ${kind.what} "${path}"`,
-      err,
-    );
+    throw fsError(`Cannot follow ${kind.what} "${path}", a symbolic link`, err);
   }
 }
 
@@ -211,7 +209,8 @@ async function update<D extends { toString(): string }, T>(
   edit: (doc: D) => T | Promise<T>,
 ): Promise<T> {
   const path = join(purpleDir, kind.name);
-  return await withFileLock(path, async () => {
+  // The lock file lives in pidgin's own folder, not among Pidgin's files.
+  return await withFileLock(join(stateDir(purpleDir), kind.name), async () => {
     for (let attempt = 1;; attempt++) {
       const file = await target(purpleDir, kind);
       const before = await readBytes(file, kind);

@@ -60,9 +60,10 @@ Deno.test("updateAccounts() writes atomically, owner-only, and keeps the previou
   assert.equal(Deno.statSync(file + BACKUP_SUFFIX).mode! & 0o777, 0o600);
   assert.deepEqual(names(dir.path), [
     "accounts.xml",
-    "accounts.xml.lock",
     "accounts.xml.pidgin-bak",
+    "pidgin",
   ]);
+  assert.deepEqual(names(join(dir.path, "pidgin")), ["accounts.xml.lock"]);
   // The next rewrite keeps the version before it.
   const before = await Deno.readTextFile(file);
   await updateAccounts(dir.path, (doc) => doc.setAlias("alice@localhost", "A"));
@@ -109,7 +110,7 @@ Deno.test("updateBuddyList() creates a missing blist.xml", async () => {
   );
   assert.deepEqual(
     names(dir.path),
-    ["blist.xml", "blist.xml.lock"],
+    ["blist.xml", "pidgin"],
     "no backup of a file that was not there",
   );
 });
@@ -157,7 +158,7 @@ Deno.test("updateAccounts() never overwrites a file it cannot parse", async (t) 
       assert.equal(called, false);
       assert.deepEqual(await Deno.readFile(file), bytes);
       assert.deepEqual(
-        names(dir.path).filter((n) => n !== "accounts.xml.lock"),
+        names(dir.path).filter((n) => n !== "pidgin"),
         ["accounts.xml"],
       );
     });
