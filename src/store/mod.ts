@@ -1,5 +1,6 @@
 /**
- * The Pidgin profile: where it is, its chat logs and the names it knows.
+ * The Pidgin profile: where it is, its accounts and buddy list, its chat
+ * logs and the names it knows.
  * The only folder that touches the profile directory.
  *
  * @module
@@ -57,3 +58,44 @@ export {
   writeJsonFile,
 } from "./json_files.ts";
 export { withFileLock } from "./file_lock.ts";
+export {
+  type AccountSettingEdit,
+  AccountsXml,
+  bareJidOf,
+  defaultAccountOf,
+  ENABLED_UI_ORDER,
+  FINCH_UI,
+  type NewXmppAccount,
+  parseAccountsXml,
+  PIDGIN_CLI_UI,
+  PIDGIN_UI,
+  ProfileSyntaxError,
+  type PurpleAccount,
+  type PurpleSetting,
+  serializeAccountsXml,
+  type SettingValue,
+  XMPP_PROTOCOL,
+  type XmppAccount,
+} from "./accounts_xml.ts";
+export {
+  type BlistBuddy,
+  type BlistChat,
+  BlistXml,
+  type BuddyRef,
+  DEFAULT_GROUP,
+  parseBlistXml,
+  PENDING_SETTING,
+  type RosterItem,
+  type RosterMergeResult,
+  serializeBlistXml,
+  type Subscription,
+  SUBSCRIPTION_SETTING,
+  type XmppBuddy,
+} from "./blist_xml.ts";
+export {
+  BACKUP_SUFFIX,
+  readAccounts,
+  readBuddyList,
+  updateAccounts,
+  updateBuddyList,
+} from "./profile_store.ts";

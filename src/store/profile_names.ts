@@ -3,13 +3,12 @@
  * own alias (accounts.xml) and what blist.xml knows of each buddy (its alias,
  * its contact's alias, the nickname the contact publishes). One naming rule,
  * libpurple's, decides which name shows: see {@linkcode ProfileNames.nameOf}.
- * Pure parsing here; reading the files is `readProfileNames`.
+ * Parsing is accounts_xml.ts and blist_xml.ts; reading the files is
+ * `readProfileNames`.
  */
-import { parse } from "ltx";
-import type { Element } from "ltx";
-import { join } from "node:path";
-import { StoreError } from "../errors.ts";
-import { fsError } from "./_fs_error.ts";
+import { parseAccountsXml } from "./accounts_xml.ts";
+import { type BlistXml, parseBlistXml } from "./blist_xml.ts";
+import { readAccounts, readBuddyList } from "./profile_store.ts";
 
 /** What blist.xml says about one buddy. */
 export interface BuddyNames {
@@ -55,33 +54,24 @@ export function nameOf(
   return alias || buddy?.contactAlias || buddy?.serverAlias || bareJid;
 }
 
-function bareOf(name: string): string {
-  return name.split("/")[0]!.toLowerCase();
-}
-
-function parseXml(text: string, what: string): Element {
-  try {
-    return parse(text) as Element;
-  } catch (err) {
-    throw new SyntaxError(`${what} is not well-formed XML`, { cause: err });
-  }
-}
-
 /** Reads the alias of the jabber account `bareJid` from accounts.xml text. */
 export function parseAccountAlias(
   xml: string,
   bareJid: string,
 ): string | undefined {
-  const root = parseXml(xml, "accounts.xml");
-  for (const account of root.getChildren("account")) {
-    if (account.getChildText("protocol") !== "prpl-jabber") continue;
-    const name = account.getChildText("name");
-    if (name && bareOf(name) === bareJid.toLowerCase()) {
-      const alias = account.getChildText("alias");
-      return alias ? alias : undefined;
-    }
+  return parseAccountsXml(xml).find(bareJid)?.alias;
+}
+
+function namesOf(blist: BlistXml, bareJid: string): Map<string, BuddyNames> {
+  const buddies = new Map<string, BuddyNames>();
+  for (const buddy of blist.xmppBuddies(bareJid)) {
+    buddies.set(buddy.jid, {
+      alias: buddy.alias,
+      contactAlias: buddy.contactAlias,
+      serverAlias: buddy.serverAlias,
+    });
   }
-  return undefined;
+  return buddies;
 }
 
 /**
@@ -93,35 +83,7 @@ export function parseBuddyNames(
   xml: string,
   bareJid: string,
 ): Map<string, BuddyNames> {
-  const root = parseXml(xml, "blist.xml");
-  const buddies = new Map<string, BuddyNames>();
-  const blist = root.getChild("blist");
-  for (const group of blist?.getChildren("group") ?? []) {
-    for (const contact of group.getChildren("contact")) {
-      // blist.c, parse_contact and purple_blist_alias_contact: "" is no alias.
-      const contactAlias = String(contact.attrs.alias ?? "") || undefined;
-      for (const buddy of contact.getChildren("buddy")) {
-        const account = String(buddy.attrs.account ?? "");
-        if (
-          buddy.attrs.proto !== "prpl-jabber" ||
-          bareOf(account) !== bareJid.toLowerCase()
-        ) {
-          continue;
-        }
-        const name = buddy.getChildText("name");
-        if (!name || buddies.has(bareOf(name))) continue;
-        const servernick = buddy.getChildren("setting").find((s) =>
-          s.attrs.name === "servernick" && s.attrs.type === "string"
-        );
-        buddies.set(bareOf(name), {
-          alias: buddy.getChildText("alias") || undefined,
-          contactAlias,
-          serverAlias: servernick?.getText() || undefined,
-        });
-      }
-    }
-  }
-  return buddies;
+  return namesOf(parseBlistXml(xml), bareJid);
 }
 
 /** Reads buddy aliases of the account `bareJid` from blist.xml text. */
@@ -136,15 +98,6 @@ export function parseBuddyAliases(
   return aliases;
 }
 
-async function readOptional(file: string): Promise<string | undefined> {
-  try {
-    return await Deno.readTextFile(file);
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return undefined;
-    throw fsError(`Cannot read Pidgin file "${file}"`, err);
-  }
-}
-
 /**
  * Reads the aliases of account `bareJid` from the profile. Missing files mean
  * no aliases; a malformed file is a `StoreError`.
@@ -155,36 +108,21 @@ export async function readProfileNames(
   purpleDir: string,
   bareJid: string,
 ): Promise<ProfileNames> {
-  const accountsFile = join(purpleDir, "accounts.xml");
-  const blistFile = join(purpleDir, "blist.xml");
   const [accounts, blist] = await Promise.all([
-    readOptional(accountsFile),
-    readOptional(blistFile),
+    readAccounts(purpleDir),
+    readBuddyList(purpleDir),
   ]);
-  try {
-    const buddies = blist ? parseBuddyNames(blist, bareJid) : new Map();
-    const buddyAliases = new Map<string, string>();
-    for (const [jid, names] of buddies) {
-      if (names.alias) buddyAliases.set(jid, names.alias);
-    }
-    return {
-      accountAlias: accounts ? parseAccountAlias(accounts, bareJid) : undefined,
-      buddyAliases,
-      buddies,
-      nameOf(jid, rosterName) {
-        return nameOf(buddies.get(jid.toLowerCase()), jid, rosterName);
-      },
-    };
-  } catch (err) {
-    const file = err instanceof SyntaxError && err.message.startsWith("blist")
-      ? blistFile
-      : accountsFile;
-    throw new StoreError(
-      `Cannot read Pidgin file "${file}": not well-formed XML`,
-      {
-        cause: err,
-        hint: "Close Pidgin and retry, or pass --purple-dir",
-      },
-    );
+  const buddies = namesOf(blist, bareJid);
+  const buddyAliases = new Map<string, string>();
+  for (const [jid, names] of buddies) {
+    if (names.alias) buddyAliases.set(jid, names.alias);
   }
+  return {
+    accountAlias: accounts.find(bareJid)?.alias,
+    buddyAliases,
+    buddies,
+    nameOf(jid, rosterName) {
+      return nameOf(buddies.get(jid.toLowerCase()), jid, rosterName);
+    },
+  };
 }
