@@ -11,6 +11,8 @@ import { toTerminalJson } from "../text/sanitize.ts";
 
 /** Global flags shared by all commands. */
 export interface GlobalOptions extends ConfigFlags {
+  /** `--account <jid>`: the account to act as. */
+  account?: string;
   timeout?: string;
   verbose?: boolean;
   /** Hidden: print when each step finished (for `deno task bench`). */
@@ -99,7 +101,16 @@ export function createCliContext(globals: GlobalOptions): CliContext {
           join(purpleDir, settings.SETTINGS_FILE),
         );
         const config = settings.applySettings(env, file);
-        return createCore({ config, purpleDir, timeoutMs });
+        const prompt = Deno.stdin.isTerminal()
+          ? (await import("../core/mod.ts")).promptPassword
+          : undefined;
+        return createCore({
+          config,
+          purpleDir,
+          timeoutMs,
+          account: globals.account,
+          prompt,
+        });
       })();
       return core;
     },

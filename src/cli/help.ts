@@ -15,6 +15,11 @@ export interface OptionSpec {
 
 /** Flags every command accepts. */
 export const GLOBAL_OPTIONS: OptionSpec[] = [
+  {
+    flags: "-a, --account <jid>",
+    description:
+      "the account to act as (default: XMPP_JID, else the profile's default account)",
+  },
   { flags: "-j, --jid <jid>", description: "account JID (XMPP_JID)" },
   {
     flags: "-s, --server <host>",

@@ -5,6 +5,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
+import { accountCommand } from "./account/mod.ts";
 import { chatCommand } from "./chat.ts";
 import type { CommandSpec } from "./command.ts";
 import type { GlobalOptions } from "./context.ts";
@@ -29,6 +30,7 @@ export const COMMANDS: CommandSpec[] = [
   rosterCommand,
   logCommand,
   ticketCommand,
+  accountCommand,
   interactiveCommand,
 ];
 

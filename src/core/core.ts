@@ -6,7 +6,7 @@
 import type { Config } from "../config/mod.ts";
 import type { LoggedEntry } from "../store/mod.ts";
 import type { Session } from "../xmpp/mod.ts";
-import { type Account, accountFromSettings } from "./account.ts";
+import { type Account, chooseAccount, listAccounts } from "./account.ts";
 import { type AccountLog, openAccountLog } from "./account_log.ts";
 import { openSession } from "./session_open.ts";
 import { openTicketServices, type TicketServices } from "./tickets.ts";
@@ -18,6 +18,10 @@ export interface CoreOptions {
   purpleDir: string;
   /** Limit for connecting and each wait for the server, in ms. */
   timeoutMs: number;
+  /** `--account`: the account commands act as. */
+  account?: string;
+  /** Asks for a password without echo; given only when there is a terminal. */
+  prompt?: (account: string) => Promise<string>;
 }
 
 /** The application core of one run. */
@@ -25,8 +29,10 @@ export interface Core {
   readonly config: Config;
   readonly purpleDir: string;
   readonly timeoutMs: number;
-  /** The account a command acts as. */
+  /** The account a command acts as: `--account`, else XMPP_JID, else the profile's default. */
   account(): Promise<Account>;
+  /** Every account: the environment account (XMPP_JID), then the profile's XMPP accounts. */
+  accounts(): Promise<Account[]>;
   /** A started session for `account`; see {@linkcode openSession}. */
   openSession(
     account: Account,
@@ -53,13 +59,22 @@ export interface Core {
 /** Creates the core. */
 export function createCore(options: CoreOptions): Core {
   const { config, purpleDir, timeoutMs } = options;
+  const sources = {
+    config,
+    purpleDir,
+    chosen: options.account,
+    prompt: options.prompt,
+  };
   let account: Promise<Account> | undefined;
   return {
     config,
     purpleDir,
     timeoutMs,
     account() {
-      return account ??= accountFromSettings(config, purpleDir);
+      return account ??= chooseAccount(sources);
+    },
+    accounts() {
+      return listAccounts(sources);
     },
     openSession(acc, { longLived = false } = {}) {
       return openSession(acc, { longLived, timeoutMs });

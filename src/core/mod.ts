@@ -6,10 +6,19 @@
  * @module
  */
 export type { Account } from "./account.ts";
+export {
+  type AccountChange,
+  type AccountRow,
+  addAccount,
+  changeAccount,
+  describeAccounts,
+  type NewAccount,
+} from "./account_admin.ts";
 export type { AccountLog } from "./account_log.ts";
 export { type Core, type CoreOptions, createCore } from "./core.ts";
 export type { InteractiveRun } from "./interactive_run.ts";
 export { logAndSend, logIncoming } from "./send.ts";
+export { passwordFromCommand, promptPassword } from "./password.ts";
 export {
   type ReportedShow,
   startTicketBackground,
