@@ -15,6 +15,11 @@ export {
   type NewAccount,
 } from "./account_admin.ts";
 export type { AccountLog } from "./account_log.ts";
+export {
+  mergeRoster,
+  type OfflineContact,
+  offlineRoster,
+} from "./buddy_list.ts";
 export { type Core, type CoreOptions, createCore } from "./core.ts";
 export type { InteractiveRun } from "./interactive_run.ts";
 export { logAndSend, logIncoming } from "./send.ts";

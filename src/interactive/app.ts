@@ -16,6 +16,7 @@ import {
   type Core,
   logAndSend,
   logIncoming,
+  mergeRoster,
   type TicketBackground,
 } from "../core/mod.ts";
 import type { Rich } from "../text/rich.ts";
@@ -195,6 +196,10 @@ export function createApp(
       for (const off of unsubscribe) off();
       otherMessages.stop();
       requests.stop();
+      if (mergeTimer !== undefined) {
+        clearTimeout(mergeTimer);
+        enqueue(saveRoster);
+      }
       await queue;
     },
   };
@@ -246,6 +251,28 @@ export function createApp(
     view.ring();
   });
 
+  // The buddy list follows the server's roster, a moment after it changes.
+  let mergeTimer: ReturnType<typeof setTimeout> | undefined;
+  let mergeWarned = false;
+  const saveRoster = async () => {
+    mergeTimer = undefined;
+    try {
+      await mergeRoster(app.core.purpleDir, app.account, app.roster.values());
+    } catch (err) {
+      if (mergeWarned) return;
+      mergeWarned = true;
+      view.error(
+        `pidgin: Cannot update the buddy list: ${
+          err instanceof Error ? err.message : err
+        }`,
+      );
+    }
+  };
+  const scheduleRosterSave = () => {
+    clearTimeout(mergeTimer);
+    mergeTimer = setTimeout(() => enqueue(saveRoster), 500);
+  };
+
   // Messages that arrive together are logged with one write per conversation.
   let arrived: ChatMessage[] = [];
   const flushArrived = async () => {
@@ -291,6 +318,7 @@ export function createApp(
     session.on("roster", (item) => {
       if (item.subscription === "remove") app.roster.delete(item.jid);
       else app.roster.set(item.jid, item);
+      scheduleRosterSave();
     }),
     session.on("subscription", (request) => {
       const jid = request.from.split("/")[0]!.toLowerCase();

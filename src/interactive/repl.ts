@@ -55,6 +55,12 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
     enabled: options.log === false ? false : undefined,
   });
   const roster = await session.getRoster();
+  const { mergeRoster } = await import("../core/mod.ts");
+  // Saved while the session goes on; a failure is said once the view exists.
+  const rosterSaved = mergeRoster(core.purpleDir, account, roster).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   await session.sendPresence();
   // Contacts' presences answer ours before the server answers a later ping,
   // so /list and /roster show who is online from the first line on.
@@ -76,6 +82,14 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
     columns: () => (interactive ? process.stdout.columns : undefined),
   });
   if (interactive) warn = (line) => view.error(line);
+  const rosterError = await rosterSaved;
+  if (rosterError) {
+    warn(
+      `pidgin: Cannot update the buddy list: ${
+        rosterError instanceof Error ? rosterError.message : rosterError
+      }`,
+    );
+  }
   const app = createApp({ core, account, session, log, view, roster, tickets });
   const store = await import("../store/mod.ts");
   const historyPath = interactive
