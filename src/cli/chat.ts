@@ -28,6 +28,7 @@ export const chatCommand: CommandSpec = {
       core: await ctx.core(),
       color: ctx.color,
       conversation: toBareJid(to, "contact"),
+      accounts: "chosen",
       log: options.log !== false,
     };
   },

@@ -11,6 +11,10 @@ export const interactiveCommand: CommandSpec = {
     "printf '/chat bob@example.com\\nhello\\n/quit\\n' | pidgin",
   ],
   async run(_args, _options, ctx) {
-    return { core: await ctx.core(), color: ctx.color };
+    return {
+      core: await ctx.core(),
+      color: ctx.color,
+      accounts: ctx.globals.account ? "chosen" : "enabled",
+    };
   },
 };

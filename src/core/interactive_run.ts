@@ -14,4 +14,9 @@ export interface InteractiveRun {
   conversation?: string;
   /** False: write no chat logs (`--no-log`). */
   log?: boolean;
+  /**
+   * Which accounts go online: every enabled one (plain `pidgin` without
+   * `--account`), or only the command's account (`chat`, `--account`).
+   */
+  accounts: "enabled" | "chosen";
 }

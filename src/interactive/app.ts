@@ -1,67 +1,63 @@
 /**
- * The state of an interactive session and what happens when the server
- * speaks: conversations with unread counts, the roster, pending subscription
- * requests, typing notifications. Commands act on it; the view prints it.
+ * The state of an interactive session: its online accounts, conversations
+ * (keyed by account and contact) with unread counts, the current
+ * conversation and the account new ones start on. Commands act on it; the
+ * view prints it. With several accounts online, lines name their account.
  */
 import { type AppError, UsageError } from "../errors.ts";
-import type {
-  ChatMessage,
-  PresenceShow,
-  RosterItem,
-  Session,
-} from "../xmpp/mod.ts";
-import {
-  type Account,
-  type AccountLog,
-  type Core,
-  logAndSend,
-  logIncoming,
-  mergeRoster,
-  type TicketBackground,
-} from "../core/mod.ts";
+import { type Core, logAndSend, logIncoming } from "../core/mod.ts";
+import type { ChatMessage } from "../xmpp/mod.ts";
 import type { Rich } from "../text/rich.ts";
 import { indentContinuation } from "../text/continuation.ts";
+import type { AccountEvents, AccountView } from "./account_view.ts";
 import { createCoalescer } from "./notices.ts";
 import type { View } from "./view.ts";
 
+export type { AccountView, OwnStatus } from "./account_view.ts";
+
 /** One conversation window. */
 export interface Conversation {
+  /** `account\0contact`. */
+  key: string;
+  account: AccountView;
   jid: string;
   /** Lines that arrived while it was not the current one: the unread ones, shown on /chat. */
   missed: Rich[];
   typing: boolean;
 }
 
-/** Our own presence, as last set with /status. */
-export interface OwnStatus {
-  show: PresenceShow | "invisible";
-  message?: string;
+/** An account that did not come online, and why. */
+export interface FailedAccount {
+  jid: string;
+  error: AppError;
 }
 
 /** Everything a command can use. */
 export interface App {
   core: Core;
-  account: Account;
-  session: Session;
-  log: AccountLog;
   view: View;
-  roster: Map<string, RosterItem>;
+  /** The online accounts, in the order they were configured. */
+  accounts: AccountView[];
+  /** Accounts that could not go online at start. */
+  failed: FailedAccount[];
+  /** The current conversation's account, else the one chosen with /account: what /add, /status … act on. */
+  readonly active: AccountView;
+  /** Chooses the account new conversations start on (/account). */
+  choose(account: AccountView): void;
   conversations: Map<string, Conversation>;
-  current: string | undefined;
-  /** Contacts who asked to see our presence and wait for /accept or /deny, oldest first. */
-  pendingSubscriptions: Set<string>;
-  tickets: TicketBackground | undefined;
-  status: OwnStatus;
-  /** The name shown and logged for a contact. */
-  nameOf(jid: string): string;
-  /** A JID, an alias or a unique prefix of either, to a bare JID. */
-  resolveContact(text: string): string;
-  /** Opens (or returns) the conversation with `jid`. */
-  open(jid: string): Conversation;
-  /** Makes `jid` the current conversation and prints what was missed. */
-  switchTo(jid: string): void;
-  /** Logs, then sends `text` to `to` (default: the current contact). */
-  send(text: string, to?: string): Promise<void>;
+  current: Conversation | undefined;
+  /** True when several accounts are online: lines and notices name their account. */
+  readonly multi: boolean;
+  /** A contact by JID, alias or unique prefix, on the active account first, then the others. */
+  resolveContact(text: string): { account: AccountView; jid: string };
+  /** Opens (or returns) the conversation with `jid` on `account`. */
+  open(account: AccountView, jid: string): Conversation;
+  /** Makes `conversation` the current one and prints what was missed. */
+  switchTo(conversation: Conversation): void;
+  /** Logs, then sends `text` in `to` (default: the current conversation). */
+  send(text: string, to?: Conversation): Promise<void>;
+  /** How a contact is shown: its name, and its account's JID when several are online. */
+  label(account: AccountView, jid: string): string;
   /** Redraws the prompt (current contact, typing, unread). */
   updatePrompt(): void;
   /** Records a failure that happened outside a command (a bounce): pipes exit with it. */
@@ -81,40 +77,54 @@ function clock(date: Date): string {
 /** How many requests a coalesced notice names before it says "and N more". */
 const NAMED_IN_NOTICE = 3;
 
-/** Creates the app state and subscribes to the session's events. */
+/** The app, its hooks for account events, and what ends it. */
+export interface AppHandle {
+  app: App;
+  /** What each account view reports to. */
+  events: AccountEvents;
+  /** Serialises work that touches the screen or the logs. */
+  enqueue(task: () => Promise<void>): void;
+  /** Adds an account that came online. */
+  add(account: AccountView): void;
+  dispose(): Promise<void>;
+}
+
+/** Creates the app state; accounts join with `add`. */
 export function createApp(
-  options: {
-    core: Core;
-    account: Account;
-    session: Session;
-    log: AccountLog;
-    view: View;
-    roster: RosterItem[];
-    tickets: TicketBackground | undefined;
-  },
-): App & { dispose(): Promise<void> } {
-  const { session, log, view } = options;
+  options: { core: Core; view: View; failed?: FailedAccount[] },
+): AppHandle {
+  const { view } = options;
   let queue = Promise.resolve();
   const enqueue = (task: () => Promise<void>) => {
     queue = queue.then(task).catch((err) =>
       view.error(`pidgin: ${err instanceof Error ? err.message : err}`)
     );
   };
+  let chosen: AccountView | undefined;
+  const keyOf = (account: AccountView, jid: string) =>
+    `${account.account.jid}\0${jid}`;
 
-  const app: App & { dispose(): Promise<void> } = {
+  const app: App = {
     core: options.core,
-    account: options.account,
-    session,
-    log,
     view,
-    roster: new Map(options.roster.map((item) => [item.jid, item])),
+    accounts: [],
+    failed: options.failed ?? [],
+    get active() {
+      const account = app.current?.account ?? chosen ?? app.accounts[0];
+      if (!account) {
+        throw new UsageError("No account is online", {
+          hint: "/account lists the accounts and why they are offline",
+        });
+      }
+      return account;
+    },
+    choose(account) {
+      chosen = account;
+    },
     conversations: new Map(),
     current: undefined,
-    pendingSubscriptions: new Set(),
-    tickets: options.tickets,
-    status: { show: "available" },
-    nameOf(jid) {
-      return log.nameOf(jid, app.roster.get(jid)?.name);
+    get multi() {
+      return app.accounts.length > 1;
     },
     resolveContact(text) {
       const wanted = text.trim().toLowerCase();
@@ -123,47 +133,56 @@ export function createApp(
           "Expected a contact: a JID, an alias or the start of one",
         );
       }
-      const known = new Set([
-        ...app.roster.keys(),
-        ...app.conversations.keys(),
-      ]);
-      const candidates = [...known].map((jid) => ({
-        jid,
-        name: app.nameOf(jid).toLowerCase(),
-      }));
-      const exact = candidates.find((c) =>
-        c.jid === wanted || c.name === wanted
-      );
-      if (exact) return exact.jid;
-      const prefixed = candidates.filter((c) =>
-        c.jid.startsWith(wanted) || c.name.startsWith(wanted)
-      );
-      if (prefixed.length === 1) return prefixed[0]!.jid;
-      if (prefixed.length > 1) {
-        throw new UsageError(
-          `"${text}" could be ${prefixed.map((c) => c.jid).sort().join(", ")}`,
-          {
-            hint: "Type more of the name or the full JID",
-          },
+      const active = app.active;
+      const ordered = [active, ...app.accounts.filter((a) => a !== active)];
+      for (const account of ordered) {
+        const known = new Set([...account.roster.keys()]);
+        for (const c of app.conversations.values()) {
+          if (c.account === account) known.add(c.jid);
+        }
+        const candidates = [...known].map((jid) => ({
+          jid,
+          name: account.nameOf(jid).toLowerCase(),
+        }));
+        const exact = candidates.find((c) =>
+          c.jid === wanted || c.name === wanted
         );
+        if (exact) return { account, jid: exact.jid };
+        const prefixed = candidates.filter((c) =>
+          c.jid.startsWith(wanted) || c.name.startsWith(wanted)
+        );
+        if (prefixed.length === 1) return { account, jid: prefixed[0]!.jid };
+        if (prefixed.length > 1) {
+          throw new UsageError(
+            `"${text}" could be ${
+              prefixed.map((c) => c.jid).sort().join(", ")
+            }`,
+            { hint: "Type more of the name or the full JID" },
+          );
+        }
       }
-      if (/^[^@\s/]+@[^@\s/]+$/.test(wanted)) return wanted;
+      if (/^[^@\s/]+@[^@\s/]+$/.test(wanted)) {
+        return { account: active, jid: wanted };
+      }
       throw new UsageError(`No contact matches "${text}"`, {
         hint: "Use a full JID such as bob@example.com",
       });
     },
-    open(jid) {
-      let conversation = app.conversations.get(jid);
+    open(account, jid) {
+      const key = keyOf(account, jid);
+      let conversation = app.conversations.get(key);
       if (!conversation) {
-        conversation = { jid, missed: [], typing: false };
-        app.conversations.set(jid, conversation);
+        conversation = { key, account, jid, missed: [], typing: false };
+        app.conversations.set(key, conversation);
       }
       return conversation;
     },
-    switchTo(jid) {
-      const conversation = app.open(jid);
-      app.current = jid;
-      view.line(view.dim(`Now chatting with ${app.nameOf(jid)} (${jid})`));
+    switchTo(conversation) {
+      app.current = conversation;
+      const { account, jid } = conversation;
+      view.line(
+        view.dim(`Now chatting with ${app.label(account, jid)} (${jid})`),
+      );
       for (const line of conversation.missed) view.line(line);
       conversation.missed = [];
       app.updatePrompt();
@@ -174,15 +193,27 @@ export function createApp(
           hint: "Open one with /chat <jid>, or /msg <jid> <text>",
         });
       }
-      await logAndSend(session, log, to, text);
+      if (!to.account.online) {
+        throw new UsageError(
+          `Cannot send: ${to.account.account.jid} is offline`,
+          { hint: "/account shows the accounts" },
+        );
+      }
+      await logAndSend(to.account.session, to.account.log, to.jid, text);
+    },
+    label(account, jid) {
+      const name = account.nameOf(jid);
+      return app.multi ? `${name} [${account.account.jid}]` : name;
     },
     updatePrompt() {
       let unread = 0;
       for (const c of app.conversations.values()) unread += c.missed.length;
-      const current = app.current
-        ? app.conversations.get(app.current)
-        : undefined;
-      const who = app.current ? app.nameOf(app.current) : "pidgin";
+      const current = app.current;
+      const who = current
+        ? app.label(current.account, current.jid)
+        : app.multi && chosen
+        ? `pidgin [${chosen.account.jid}]`
+        : "pidgin";
       const typing = current?.typing ? " (typing…)" : "";
       view.setPrompt(`${unread ? `[${unread} unread] ` : ""}${who}${typing}> `);
     },
@@ -192,154 +223,142 @@ export function createApp(
     quit() {
       app.onQuit?.();
     },
-    async dispose() {
-      for (const off of unsubscribe) off();
-      otherMessages.stop();
-      requests.stop();
-      if (mergeTimer !== undefined) {
-        clearTimeout(mergeTimer);
-        enqueue(saveRoster);
-      }
-      await queue;
-    },
   };
 
   /** The line a message gets in its conversation; continuation lines are indented. */
-  const render = (m: ChatMessage): Rich => {
-    const who = view.name(app.nameOf(m.fromBare));
+  const render = (account: AccountView, m: ChatMessage): Rich => {
+    const who = view.name(account.nameOf(m.fromBare));
     const body = indentContinuation(m.body);
     return m.body.startsWith("/me ")
       ? [`${clock(m.sentAt)} * `, who, ` ${body.slice(4)}`]
       : [`${clock(m.sentAt)} `, who, `: ${body}`];
   };
 
-  // Messages in other conversations: one notice per contact per second at most.
-  const otherMessages = createCoalescer<ChatMessage>((batch) => {
-    for (const [jid, messages] of batch) {
-      const conversation = app.conversations.get(jid);
-      if (!conversation || app.current === jid) continue;
-      const m = messages.at(-1)!;
-      const text = m.body.replace(/\s+/g, " ");
-      const preview = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-      view.line(view.dim(
-        `(${clock(m.sentAt)} ${conversation.missed.length} unread from ${
-          app.nameOf(jid)
-        }: ${preview})`,
-      ));
-    }
-    view.ring();
-    app.updatePrompt();
-  });
+  // Messages in other conversations: one notice per conversation per second at most.
+  const otherMessages = createCoalescer<[Conversation, ChatMessage]>(
+    (batch) => {
+      for (const items of batch.values()) {
+        const [conversation, m] = items.at(-1)!;
+        if (app.current === conversation) continue;
+        const text = m.body.replace(/\s+/g, " ");
+        const preview = text.length > 60 ? `${text.slice(0, 60)}…` : text;
+        view.line(view.dim(
+          `(${clock(m.sentAt)} ${conversation.missed.length} unread from ${
+            app.label(conversation.account, conversation.jid)
+          }: ${preview})`,
+        ));
+      }
+      view.ring();
+      app.updatePrompt();
+    },
+  );
 
   // Subscription requests: coalesced, so 100,000 of them make a few lines.
-  const requests = createCoalescer<string>((batch) => {
-    const jids = [...batch.keys()];
-    if (jids.length === 1) {
-      const who = jids[0]!;
+  const requests = createCoalescer<AccountView>((batch) => {
+    const keys = [...batch.keys()];
+    const suffix = (key: string) => {
+      const account = batch.get(key)![0]!;
+      return app.multi ? ` [${account.account.jid}]` : "";
+    };
+    const jidOf = (key: string) => key.slice(key.indexOf("\0") + 1);
+    if (keys.length === 1) {
+      const who = jidOf(keys[0]!);
       view.line(view.bold(
-        `${who} wants to see your presence: /accept ${who} or /deny ${who}`,
+        `${who}${
+          suffix(keys[0]!)
+        } wants to see your presence: /accept ${who} or /deny ${who}`,
       ));
     } else {
-      const named = jids.slice(0, NAMED_IN_NOTICE).join(", ");
-      const more = jids.length > NAMED_IN_NOTICE
-        ? ` and ${jids.length - NAMED_IN_NOTICE} more`
+      const named = keys.slice(0, NAMED_IN_NOTICE).map(jidOf).join(", ");
+      const more = keys.length > NAMED_IN_NOTICE
+        ? ` and ${keys.length - NAMED_IN_NOTICE} more`
         : "";
       view.line(view.bold(
-        `${jids.length} contacts want to see your presence: ${named}${more}; /accept <jid> or /deny <jid> (/accept alone lists them)`,
+        `${keys.length} contacts want to see your presence: ${named}${more}; /accept <jid> or /deny <jid> (/accept alone lists them)`,
       ));
     }
     view.ring();
   });
 
-  // The buddy list follows the server's roster, a moment after it changes.
-  let mergeTimer: ReturnType<typeof setTimeout> | undefined;
-  let mergeWarned = false;
-  const saveRoster = async () => {
-    mergeTimer = undefined;
-    try {
-      await mergeRoster(app.core.purpleDir, app.account, app.roster.values());
-    } catch (err) {
-      if (mergeWarned) return;
-      mergeWarned = true;
-      view.error(
-        `pidgin: Cannot update the buddy list: ${
-          err instanceof Error ? err.message : err
-        }`,
-      );
-    }
-  };
-  const scheduleRosterSave = () => {
-    clearTimeout(mergeTimer);
-    mergeTimer = setTimeout(() => enqueue(saveRoster), 500);
-  };
-
-  // Messages that arrive together are logged with one write per conversation.
-  let arrived: ChatMessage[] = [];
-  const flushArrived = async () => {
-    const batch = arrived;
-    arrived = [];
-    await logIncoming(log, batch, app.nameOf);
-    const shown: Rich[] = [];
-    for (const m of batch) {
-      const conversation = app.open(m.fromBare);
-      conversation.typing = false;
-      const line = render(m);
-      if (app.current === m.fromBare) {
-        shown.push(shown.length > 0 ? ["\n", line] : line);
-      } else {
-        conversation.missed.push(line);
-        otherMessages.add(m.fromBare, m);
+  const events: AccountEvents = {
+    async messages(account, batch) {
+      await logIncoming(account.log, batch, account.nameOf);
+      const shown: Rich[] = [];
+      for (const m of batch) {
+        const conversation = app.open(account, m.fromBare);
+        conversation.typing = false;
+        const line = render(account, m);
+        if (app.current === conversation) {
+          shown.push(shown.length > 0 ? ["\n", line] : line);
+        } else {
+          conversation.missed.push(line);
+          otherMessages.add(conversation.key, [conversation, m]);
+        }
       }
-    }
-    if (shown.length > 0) view.line(shown);
-    otherMessages.settle();
-    app.updatePrompt();
-  };
-
-  const unsubscribe = [
-    session.on("message", (m) => {
-      arrived.push(m);
-      if (arrived.length === 1) enqueue(flushArrived);
-    }),
-    session.on("chatstate", (e) => {
-      const conversation = app.conversations.get(e.fromBare);
+      if (shown.length > 0) view.line(shown);
+      otherMessages.settle();
+      app.updatePrompt();
+    },
+    chatState(account, e) {
+      const conversation = app.conversations.get(keyOf(account, e.fromBare));
       const typing = e.state === "composing";
       if (!conversation || conversation.typing === typing) return;
       conversation.typing = typing;
-      if (e.fromBare === app.current) app.updatePrompt();
-    }),
-    session.on("presence", (p) => {
-      if (p.fromBare !== app.current) return;
+      if (conversation === app.current) app.updatePrompt();
+    },
+    presence(account, p) {
+      const current = app.current;
+      if (current?.account !== account || current.jid !== p.fromBare) return;
       const status = p.status ? ` (${p.status})` : "";
-      view.line(
-        view.dim(`${app.nameOf(p.fromBare)} is now ${p.show}${status}`),
-      );
-    }),
-    session.on("roster", (item) => {
-      if (item.subscription === "remove") app.roster.delete(item.jid);
-      else app.roster.set(item.jid, item);
-      scheduleRosterSave();
-    }),
-    session.on("subscription", (request) => {
-      const jid = request.from.split("/")[0]!.toLowerCase();
-      if (request.type === "subscribe") {
-        app.pendingSubscriptions.add(jid);
-        requests.add(jid, jid);
-      } else if (request.type === "subscribed") {
+      view.line(view.dim(
+        `${app.label(account, p.fromBare)} is now ${p.show}${status}`,
+      ));
+    },
+    subscription(account, jid, type) {
+      const on = app.multi ? ` [${account.account.jid}]` : "";
+      if (type === "subscribe") {
+        requests.add(keyOf(account, jid), account);
+      } else if (type === "subscribed") {
         view.line(
-          view.dim(`${jid} accepted your request to see their presence`),
+          view.dim(`${jid}${on} accepted your request to see their presence`),
         );
-      } else if (request.type === "unsubscribed") {
-        view.line(view.dim(`${jid} does not share their presence with you`));
+      } else if (type === "unsubscribed") {
+        view.line(
+          view.dim(`${jid}${on} does not share their presence with you`),
+        );
       }
-    }),
-    session.on("error", (e) => {
+    },
+    error(account, e) {
+      const on = app.multi ? ` [${account.account.jid}]` : "";
       view.error(
-        `Cannot deliver to ${e.from ?? "the server"}: ${e.condition}${
+        `Cannot deliver to ${e.from ?? "the server"}${on}: ${e.condition}${
           e.text ? ` (${e.text})` : ""
         }`,
       );
-    }),
-  ];
-  return app;
+    },
+    offline(account) {
+      view.error(
+        `pidgin: ${account.account.jid} is offline: the connection to the server was lost`,
+      );
+      app.updatePrompt();
+    },
+    warn(_account, line) {
+      view.error(line);
+    },
+  };
+
+  return {
+    app,
+    events,
+    enqueue,
+    add(account) {
+      app.accounts.push(account);
+    },
+    async dispose() {
+      otherMessages.stop();
+      requests.stop();
+      await queue;
+      for (const account of app.accounts) await account.dispose();
+    },
+  };
 }

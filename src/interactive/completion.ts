@@ -11,19 +11,24 @@ const STATUSES = ["available", "away", "xa", "dnd", "invisible"];
  */
 function contactCompletions(word: string, app: App): string[] {
   const wanted = word.toLowerCase();
-  const found: string[] = [];
-  const jids = new Set([...app.roster.keys(), ...app.conversations.keys()]);
-  for (const jid of jids) {
-    if (jid.startsWith(wanted)) {
-      found.push(jid);
-      continue;
+  const found = new Set<string>();
+  for (const account of app.accounts) {
+    const jids = new Set(account.roster.keys());
+    for (const c of app.conversations.values()) {
+      if (c.account === account) jids.add(c.jid);
     }
-    const name = app.nameOf(jid);
-    if (name.toLowerCase().startsWith(wanted)) {
-      found.push(/\s/.test(name) ? jid : name);
+    for (const jid of jids) {
+      if (jid.startsWith(wanted)) {
+        found.add(jid);
+        continue;
+      }
+      const name = account.nameOf(jid);
+      if (name.toLowerCase().startsWith(wanted)) {
+        found.add(/\s/.test(name) ? jid : name);
+      }
     }
   }
-  return found.sort();
+  return [...found].sort();
 }
 
 /** Completions for the line typed so far, as readline's completer returns them. */

@@ -4,16 +4,18 @@
  * completion, typing notifications) or from a pipe (each line run in order,
  * plain output, exit status from the first failure).
  */
-import type { Account, Core, InteractiveRun } from "../core/mod.ts";
+import type { Core, InteractiveRun } from "../core/mod.ts";
 import {
   AppError,
   ConnectionError,
   InterruptedError,
   ReportedError,
 } from "../errors.ts";
+import { createAccountView } from "./account_view.ts";
 import { createApp } from "./app.ts";
 import { findCommand } from "./commands/mod.ts";
 import { complete } from "./completion.ts";
+import { connectAccount } from "./connect.ts";
 import { startTicketSync } from "./ticket_sync.ts";
 import { createTypingNotifier } from "./typing.ts";
 import { createView } from "./view.ts";
@@ -21,18 +23,6 @@ import { createView } from "./view.ts";
 async function historyFile(core: Core, account: string): Promise<string> {
   const store = await import("../store/mod.ts");
   return store.accountStatePath(core.purpleDir, account, "input_history");
-}
-
-/** Ticket work on the side when the backend is configured: presence reports, the outbox. */
-async function startTickets(
-  core: Core,
-  account: Account,
-  warn: (line: string) => void,
-) {
-  if (!core.config.API_BASE_URL || !core.config.API_TOKEN) return undefined;
-  const { startTicketBackground } = await import("../core/mod.ts");
-  const services = await core.tickets(account, { warn });
-  return startTicketBackground(services, warn);
 }
 
 function writeStderr(line: string): void {
@@ -49,31 +39,43 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
   const interactive = Deno.stdin.isTerminal();
   const config = core.config;
   const historySize = config.settings?.historySize ?? 1000;
-  const account = await core.account();
-  await using session = await core.openSession(account, { longLived: true });
-  await using log = await core.openLog(account, {
-    enabled: options.log === false ? false : undefined,
-  });
-  const roster = await session.getRoster();
-  const { mergeRoster } = await import("../core/mod.ts");
-  // Saved while the session goes on; a failure is said once the view exists.
-  const rosterSaved = mergeRoster(core.purpleDir, account, roster).then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  await session.sendPresence();
-  // Contacts' presences answer ours before the server answers a later ping,
-  // so /list and /roster show who is online from the first line on.
-  await session.roundTrip();
   // Warnings go through the view once it exists, so they never break the typed line.
   const { sanitizeForTerminal } = await import("../text/sanitize.ts");
   let warn: (line: string) => void = (line) =>
     writeStderr(sanitizeForTerminal(line));
-  const tickets = await startTickets(core, account, (line) => warn(line));
-  tickets?.report("available");
+
+  // Every enabled account at once (or the one asked for); one that fails
+  // does not stop the others.
+  const wanted = options.accounts === "enabled"
+    ? (await core.accounts()).filter((a) => a.enabled)
+    : [];
+  const chosen = wanted.length > 0 ? wanted : [await core.account()];
+  const outcomes = await Promise.allSettled(
+    chosen.map((account) =>
+      connectAccount(core, account, {
+        log: options.log,
+        warn: (line) => warn(line),
+      })
+    ),
+  );
+  const connected = outcomes.flatMap((o) =>
+    o.status === "fulfilled" ? [o.value] : []
+  );
+  const failed = outcomes.flatMap((o, i) =>
+    o.status === "rejected" && o.reason instanceof AppError
+      ? [{ jid: chosen[i]!.jid, error: o.reason }]
+      : []
+  );
+  const bug = outcomes.find((o) =>
+    o.status === "rejected" && !(o.reason instanceof AppError)
+  );
+  if (bug || connected.length === 0) {
+    for (const c of connected) await c.session.stop();
+    throw bug?.status === "rejected" ? bug.reason : failed[0]!.error;
+  }
+
   const { default: readline } = await import("node:readline");
   const { default: process } = await import("node:process");
-
   const view = createView({
     interactive,
     color: interactive && options.color,
@@ -82,18 +84,26 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
     columns: () => (interactive ? process.stdout.columns : undefined),
   });
   if (interactive) warn = (line) => view.error(line);
-  const rosterError = await rosterSaved;
-  if (rosterError) {
-    warn(
-      `pidgin: Cannot update the buddy list: ${
-        rosterError instanceof Error ? rosterError.message : rosterError
-      }`,
+  const handle = createApp({ core, view, failed });
+  const { app } = handle;
+  for (const c of connected) {
+    handle.add(
+      createAccountView({
+        core,
+        ...c,
+        events: handle.events,
+        enqueue: handle.enqueue,
+      }),
     );
+    for (const line of c.warnings) warn(line);
   }
-  const app = createApp({ core, account, session, log, view, roster, tickets });
+  for (const f of failed) {
+    view.error(`pidgin: ${f.jid} is offline: ${f.error.message}`);
+  }
+  const primary = app.accounts[0]!;
   const store = await import("../store/mod.ts");
   const historyPath = interactive
-    ? await historyFile(core, session.bareJid)
+    ? await historyFile(core, primary.account.jid)
     : undefined;
   /** The lines typed in this session, to add to the shared history at the end. */
   const typed: string[] = [];
@@ -114,13 +124,15 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
     completer: (line: string) => complete(line, app),
   });
   view.attach(rl);
-  const sync = tickets
-    ? startTicketSync(
-      app,
-      tickets.services,
-      (config.TICKET_SYNC_INTERVAL ?? 30) * 1000,
-    )
-    : undefined;
+  const syncs = app.accounts.flatMap((account) =>
+    account.tickets
+      ? [startTicketSync(
+        app,
+        account,
+        (config.TICKET_SYNC_INTERVAL ?? 30) * 1000,
+      )]
+      : []
+  );
 
   let failure: AppError | undefined;
   let fatal: unknown;
@@ -150,13 +162,19 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
     }
   };
 
-  const typing = createTypingNotifier(session);
+  const typing = createTypingNotifier();
   if (interactive) {
     process.stdin.on("keypress", () => {
       // After readline has applied the key to the line.
-      queueMicrotask(() =>
-        typing.keypress((rl as unknown as { line: string }).line, app.current)
-      );
+      queueMicrotask(() => {
+        const current = app.current;
+        typing.keypress(
+          (rl as unknown as { line: string }).line,
+          current?.account.online
+            ? { session: current.account.session, jid: current.jid }
+            : undefined,
+        );
+      });
     });
   }
 
@@ -193,28 +211,31 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
   };
   rl.on("SIGINT", onSigint);
   if (!interactive) Deno.addSignalListener("SIGINT", onSigint);
-  const offStatus = session.on("status", (status) => {
-    if (status !== "offline") return;
-    fatal ??= new ConnectionError("The connection to the server was lost", {
-      hint: "Run pidgin again",
-    });
-    stop();
-  });
+  // With every account offline there is nothing left to do.
+  const offStatus = app.accounts.map((account) =>
+    account.session.on("status", (status) => {
+      if (status !== "offline" || app.accounts.some((a) => a.online)) return;
+      fatal ??= new ConnectionError("The connection to the server was lost", {
+        hint: "Run pidgin again",
+      });
+      stop();
+    })
+  );
 
   if (interactive) {
+    const as = app.accounts.map((a) => a.session.jid).join(", ");
     view.line(
       view.dim(
         options.conversation
           ? `Chatting with ${
-            app.nameOf(options.conversation)
-          } as ${session.jid}; /quit or Ctrl-D to leave`
-          : `Online as ${session.jid}. /help lists the commands, /chat <jid> opens a conversation.`,
+            primary.nameOf(options.conversation)
+          } as ${as}; /quit or Ctrl-D to leave`
+          : `Online as ${as}. /help lists the commands, /chat <jid> opens a conversation.`,
       ),
     );
   }
   if (options.conversation) {
-    app.open(options.conversation);
-    app.current = options.conversation;
+    app.current = app.open(primary, options.conversation);
     app.updatePrompt();
   } else if (interactive) {
     rl.prompt();
@@ -222,14 +243,19 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
   await closed;
   if (!interactive) Deno.removeSignalListener("SIGINT", onSigint);
   await queue;
-  offStatus();
-  await sync?.stop();
+  for (const off of offStatus) off();
+  for (const sync of syncs) await sync.stop();
+  await handle.dispose();
   // Offline cleanly: unavailable presence, stream closed, then the logs.
-  if (!fatal) await session.sendPresence("unavailable").catch(() => {});
-  await session.stop();
-  await app.dispose();
-  tickets?.report("offline");
-  await tickets?.stop();
+  await Promise.all(app.accounts.map(async (account) => {
+    if (account.online) {
+      await account.session.sendPresence("unavailable").catch(() => {});
+    }
+    await account.session.stop();
+    await account.log[Symbol.asyncDispose]();
+    account.tickets?.report("offline");
+    await account.tickets?.stop();
+  }));
   if (historyPath) {
     // Merged with what other sessions added meanwhile, under a lock.
     await store.appendInputHistory(historyPath, typed, historySize).catch(
@@ -239,7 +265,8 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
   if (interactive) process.stdout.write("\n");
   if (fatal) throw fatal;
   if (interrupted) throw new InterruptedError("Interrupted");
-  // Over a pipe the first failed line decides the exit status; in a
-  // terminal the user saw each error, and /quit ends the session cleanly.
+  // Over a pipe the first failed line (or an account that could not go
+  // online) decides the exit status; in a terminal the user saw each error.
+  failure ??= failed[0]?.error;
   if (failure && !interactive) throw new ReportedError(failure);
 }

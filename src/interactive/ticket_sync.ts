@@ -2,16 +2,16 @@
  * Ticket updates in interactive mode: every so often, what changed on the
  * account's open tickets is printed in the chat with the ticket's contact.
  */
-import type { TicketServices } from "../core/mod.ts";
 import { indentContinuation } from "../text/continuation.ts";
-import type { App } from "./app.ts";
+import type { AccountView, App } from "./app.ts";
 
-/** Starts syncing; `stop()` resolves once the round under way has finished. */
+/** Starts syncing an account's tickets; `stop()` resolves once the round under way has finished. */
 export function startTicketSync(
   app: App,
-  services: TicketServices,
+  account: AccountView,
   intervalMs: number,
 ): { stop(): Promise<void> } {
+  const services = account.tickets!.services;
   let stopped = false;
   let warned = false;
   const round = async () => {
@@ -40,7 +40,7 @@ export function startTicketSync(
               indentContinuation(event.message.body)
             }`
             : `[ticket ${entry.id}] status ${event.status}`;
-          showInChat(app, entry.contact, text);
+          showInChat(app, account, entry.contact, text);
         }
       }
     }
@@ -73,15 +73,20 @@ export function startTicketSync(
   };
 }
 
-function showInChat(app: App, contact: string, text: string): void {
-  if (app.current === contact) {
+function showInChat(
+  app: App,
+  account: AccountView,
+  contact: string,
+  text: string,
+): void {
+  const conversation = app.open(account, contact);
+  if (app.current === conversation) {
     app.view.line(text);
     return;
   }
-  const conversation = app.open(contact);
   conversation.missed.push(text);
   app.view.line(
-    app.view.dim(`(${text} — in the chat with ${app.nameOf(contact)})`),
+    app.view.dim(`(${text} — in the chat with ${app.label(account, contact)})`),
   );
   app.updatePrompt();
 }

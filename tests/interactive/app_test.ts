@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Account, AccountLog, Core } from "../../src/core/mod.ts";
+import { createAccountView } from "../../src/interactive/account_view.ts";
 import { createApp } from "../../src/interactive/app.ts";
 import { createView } from "../../src/interactive/view.ts";
 import { Emitter } from "../../src/xmpp/_emitter.ts";
@@ -30,15 +31,18 @@ Deno.test("createApp() coalesces 100,000 subscription requests into a few lines 
     bell: true,
     write: (text) => (written += text),
   });
-  const app = createApp({
+  const handle = createApp({ core: {} as Core, view });
+  const account = createAccountView({
     core: {} as Core,
-    account: {} as Account,
+    account: { jid: "alice@localhost" } as Account,
     session: floodingSession(events),
     log,
-    view,
     roster: [],
     tickets: undefined,
+    events: handle.events,
+    enqueue: handle.enqueue,
   });
+  handle.add(account);
   for (let i = 0; i < 100_000; i++) {
     events.emit("subscription", {
       from: `u${i}@evil.example`,
@@ -46,10 +50,10 @@ Deno.test("createApp() coalesces 100,000 subscription requests into a few lines 
     });
   }
   await new Promise((resolve) => setTimeout(resolve, 0));
-  await app.dispose();
+  await handle.dispose();
   assert.equal(
     written,
     "100000 contacts want to see your presence: u0@evil.example, u1@evil.example, u2@evil.example and 99997 more; /accept <jid> or /deny <jid> (/accept alone lists them)\n\x07",
   );
-  assert.equal(app.pendingSubscriptions.size, 100_000);
+  assert.equal(account.pendingSubscriptions.size, 100_000);
 });

@@ -1,7 +1,18 @@
 import { UsageError } from "../../errors.ts";
+import type { App, Conversation } from "../app.ts";
 import type { SlashCommand } from "./command.ts";
 
 const SHOW_ORDER = ["chat", "available", "away", "xa", "dnd", "offline"];
+
+/** The named conversation, or the current one. */
+function conversationOf(args: string, app: App): Conversation {
+  if (args.trim()) {
+    const { account, jid } = app.resolveContact(args);
+    return app.open(account, jid);
+  }
+  if (!app.current) throw new UsageError("No conversation is open");
+  return app.current;
+}
 
 export const chat: SlashCommand = {
   name: "chat",
@@ -9,7 +20,8 @@ export const chat: SlashCommand = {
   summary: "Switch to (or open) a conversation",
   completes: "contact",
   run(args, app) {
-    app.switchTo(app.resolveContact(args));
+    const { account, jid } = app.resolveContact(args);
+    app.switchTo(app.open(account, jid));
   },
 };
 
@@ -19,13 +31,14 @@ export const close: SlashCommand = {
   summary: "Close the current (or the named) conversation",
   completes: "contact",
   run(args, app) {
-    const jid = args.trim() ? app.resolveContact(args) : app.current;
-    if (!jid) throw new UsageError("No conversation is open");
-    app.conversations.delete(jid);
-    if (app.current === jid) app.current = undefined;
-    app.view.line(
-      app.view.dim(`Closed the conversation with ${app.nameOf(jid)}`),
-    );
+    const conversation = conversationOf(args, app);
+    app.conversations.delete(conversation.key);
+    if (app.current === conversation) app.current = undefined;
+    app.view.line(app.view.dim(
+      `Closed the conversation with ${
+        app.label(conversation.account, conversation.jid)
+      }`,
+    ));
     app.updatePrompt();
   },
 };
@@ -67,11 +80,13 @@ export const msg: SlashCommand = {
         hint: "/msg bob@example.com see you at 3",
       });
     }
-    const jid = app.resolveContact(who);
-    app.open(jid);
-    await app.send(text, jid);
-    if (jid !== app.current) {
-      app.view.line(app.view.dim(`Sent to ${app.nameOf(jid)} (${jid})`));
+    const { account, jid } = app.resolveContact(who);
+    const conversation = app.open(account, jid);
+    await app.send(text, conversation);
+    if (conversation !== app.current) {
+      app.view.line(
+        app.view.dim(`Sent to ${app.label(account, jid)} (${jid})`),
+      );
     }
   },
 };
@@ -83,34 +98,50 @@ export const list: SlashCommand = {
     "Open conversations and contacts, with presence, status message and unread count",
   run(_args, app) {
     const { view } = app;
-    const jids = new Set([...app.conversations.keys(), ...app.roster.keys()]);
-    if (jids.size === 0) {
-      return view.line(
-        "No conversations or contacts yet: /add <jid> or /chat <jid>",
-      );
-    }
-    const rows = [...jids].map((jid) => {
-      const best = app.session.presencesOf(jid).sort((a, b) =>
-        b.priority - a.priority
-      )[0];
-      const show = best?.show ?? "offline";
-      const conversation = app.conversations.get(jid);
-      return { jid, show, status: best?.status, conversation };
+    const rows = app.accounts.flatMap((account) => {
+      const jids = new Set(account.roster.keys());
+      for (const c of app.conversations.values()) {
+        if (c.account === account) jids.add(c.jid);
+      }
+      return [...jids].map((jid) => {
+        const best = account.online
+          ? account.session.presencesOf(jid).sort((a, b) =>
+            b.priority - a.priority
+          )[0]
+          : undefined;
+        return {
+          account,
+          jid,
+          show: best?.show ?? "offline",
+          status: best?.status,
+          conversation: app.conversations.get(`${account.account.jid}\0${jid}`),
+        };
+      });
     }).sort((a, b) =>
       Number(!!b.conversation) - Number(!!a.conversation) ||
       SHOW_ORDER.indexOf(a.show) - SHOW_ORDER.indexOf(b.show) ||
       a.jid.localeCompare(b.jid)
     );
+    if (rows.length === 0) {
+      return view.line(
+        "No conversations or contacts yet: /add <jid> or /chat <jid>",
+      );
+    }
     for (const r of rows) {
-      const marker = r.jid === app.current ? "*" : r.conversation ? "+" : " ";
+      const marker = r.conversation && r.conversation === app.current
+        ? "*"
+        : r.conversation
+        ? "+"
+        : " ";
       const unread = r.conversation?.missed.length
         ? `  ${r.conversation.missed.length} unread`
         : "";
       const status = r.status ? ` "${r.status}"` : "";
+      const on = app.multi ? `  [${r.account.account.jid}]` : "";
       view.line([
         `${marker} `,
-        view.name(app.nameOf(r.jid)),
-        ` <${r.jid}>  ${r.show}${status}${unread}`,
+        view.name(r.account.nameOf(r.jid)),
+        ` <${r.jid}>  ${r.show}${status}${unread}${on}`,
       ]);
     }
   },

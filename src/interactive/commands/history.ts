@@ -8,7 +8,8 @@ export const history: SlashCommand = {
   summary:
     "The last n lines (default 10) of the current conversation, from the Pidgin logs",
   async run(args, app) {
-    if (!app.current) {
+    const current = app.current;
+    if (!current) {
       throw new UsageError("No conversation is open", {
         hint: "Open one with /chat <jid>",
       });
@@ -19,7 +20,11 @@ export const history: SlashCommand = {
         `Invalid count "${args.trim()}": expected a whole number above 0`,
       );
     }
-    const entries = await app.core.history(app.account, app.current, n);
+    const entries = await app.core.history(
+      current.account.account,
+      current.jid,
+      n,
+    );
     if (entries.length === 0) return app.view.line(app.view.dim("No logs yet"));
     for (const e of entries) app.view.line(indentContinuation(e.text));
   },
@@ -37,31 +42,28 @@ export const search: SlashCommand = {
         hint: "/search <text>",
       });
     }
-    const contacts = app.current
-      ? [app.current]
-      : [...new Set([...app.roster.keys(), ...app.conversations.keys()])];
+    const targets = app.current
+      ? [{ account: app.current.account, jid: app.current.jid }]
+      : app.accounts.flatMap((account) =>
+        [...account.roster.keys()].map((jid) => ({ account, jid }))
+      );
     let found = 0;
-    for (const contact of contacts) {
+    for (const { account, jid } of targets) {
       const entries = await app.core.history(
-        app.account,
-        contact,
+        account.account,
+        jid,
         Number.MAX_SAFE_INTEGER,
       );
-      for (
-        const e of entries.filter((entry) =>
-          entry.text.toLowerCase().includes(wanted)
-        )
-      ) {
+      for (const e of entries) {
+        if (!e.text.toLowerCase().includes(wanted)) continue;
         found++;
         app.view.line(
-          `${app.current ? "" : `${contact}: `}${indentContinuation(e.text)}`,
+          `${app.current ? "" : `${jid}: `}${indentContinuation(e.text)}`,
         );
       }
     }
     if (found === 0) {
-      app.view.line(
-        app.view.dim(`Nothing found for "${args.trim()}"`),
-      );
+      app.view.line(app.view.dim(`Nothing found for "${args.trim()}"`));
     }
   },
 };

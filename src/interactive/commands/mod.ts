@@ -1,5 +1,6 @@
 /** The slash commands of interactive mode, and /help over them. */
 import { UsageError } from "../../errors.ts";
+import { account } from "./account.ts";
 import type { SlashCommand } from "./command.ts";
 import { chat, close, list, me, msg, send } from "./conversation.ts";
 import { history, search } from "./history.ts";
@@ -80,6 +81,7 @@ export const COMMANDS: SlashCommand[] = [
   ticket,
   tickets,
   status,
+  account,
   add,
   remove,
   alias,

@@ -1,5 +1,5 @@
 import { UsageError } from "../../errors.ts";
-import type { App } from "../app.ts";
+import type { AccountView, App } from "../app.ts";
 import type { SlashCommand } from "./command.ts";
 
 function splitArgs(args: string): string[] {
@@ -12,8 +12,18 @@ export const roster: SlashCommand = {
   summary: "The full roster, grouped like Pidgin's buddy list",
   run(_args, app) {
     const { view } = app;
+    for (const account of app.accounts) {
+      if (app.multi) view.line(view.dim(`${account.account.jid}:`));
+      showRoster(app, account);
+    }
+  },
+};
+
+function showRoster(app: App, account: AccountView): void {
+  const { view } = app;
+  {
     const groups = new Map<string, string[]>();
-    for (const item of app.roster.values()) {
+    for (const item of account.roster.values()) {
       for (const group of item.groups.length ? item.groups : ["Buddies"]) {
         groups.set(group, [...(groups.get(group) ?? []), item.jid]);
       }
@@ -24,23 +34,25 @@ export const roster: SlashCommand = {
     for (const group of [...groups.keys()].sort()) {
       view.line(view.bold(group));
       for (const jid of groups.get(group)!.sort()) {
-        const item = app.roster.get(jid)!;
-        const best = app.session.presencesOf(jid).sort((a, b) =>
-          b.priority - a.priority
-        )[0];
+        const item = account.roster.get(jid)!;
+        const best = account.online
+          ? account.session.presencesOf(jid).sort((a, b) =>
+            b.priority - a.priority
+          )[0]
+          : undefined;
         const status = best?.status ? ` "${best.status}"` : "";
         const pending = item.pending ? ", request pending" : "";
         view.line([
           "  ",
-          view.name(app.nameOf(jid)),
+          view.name(account.nameOf(jid)),
           ` <${jid}>  ${
             best?.show ?? "offline"
           }${status}  [${item.subscription}${pending}]`,
         ]);
       }
     }
-  },
-};
+  }
+}
 
 export const add: SlashCommand = {
   name: "add",
@@ -55,12 +67,13 @@ export const add: SlashCommand = {
     }
     const { toBareJid } = await import("../../xmpp/mod.ts");
     const bare = toBareJid(jid);
-    await app.session.updateContact(bare, {
+    const account = app.active;
+    await account.session.updateContact(bare, {
       name: alias,
       groups: group ? [group] : [],
     });
-    app.log.setAlias(bare, alias);
-    await app.session.requestSubscription(bare);
+    account.log.setAlias(bare, alias);
+    await account.session.requestSubscription(bare);
     app.view.line(app.view.dim(`Added ${bare}; asked to see their presence`));
   },
 };
@@ -71,16 +84,16 @@ export const remove: SlashCommand = {
   summary: "Remove a contact from the roster",
   completes: "contact",
   async run(args, app) {
-    const jid = app.resolveContact(args);
-    if (!app.roster.has(jid)) {
+    const { account, jid } = app.resolveContact(args);
+    if (!account.roster.has(jid)) {
       throw new UsageError(`${jid} is not in your roster`, {
         hint: "/roster lists your contacts",
       });
     }
-    await app.session.removeContact(jid);
-    app.roster.delete(jid);
+    await account.session.removeContact(jid);
+    account.roster.delete(jid);
     // As Pidgin removes the buddy, its local alias goes with it.
-    app.log.setAlias(jid, undefined);
+    account.log.setAlias(jid, undefined);
     app.view.line(app.view.dim(`Removed ${jid}`));
     app.updatePrompt();
   },
@@ -98,31 +111,40 @@ export const alias: SlashCommand = {
         hint: "/alias <jid> <name>",
       });
     }
-    const jid = app.resolveContact(who);
+    const { account, jid } = app.resolveContact(who);
     const name = rest.join(" ");
-    await app.session.updateContact(jid, {
+    await account.session.updateContact(jid, {
       name,
-      groups: app.roster.get(jid)?.groups ?? [],
+      groups: account.roster.get(jid)?.groups ?? [],
     });
-    const item = app.roster.get(jid);
-    if (item) app.roster.set(jid, { ...item, name });
+    const item = account.roster.get(jid);
+    if (item) account.roster.set(jid, { ...item, name });
     // Like Pidgin: the local alias and the server's roster name both change.
-    app.log.setAlias(jid, name);
+    account.log.setAlias(jid, name);
     app.view.line(app.view.dim(`${jid} is now called ${name}`));
     app.updatePrompt();
   },
 };
 
-/** The request to answer: the named one, or the only one waiting. */
-async function chooseRequest(args: string, app: App, verb: string) {
+/** The request to answer: the named one, or the only one waiting, with its account. */
+async function chooseRequest(
+  args: string,
+  app: App,
+  verb: string,
+): Promise<{ account: AccountView; jid: string }> {
   const { toBareJid } = await import("../../xmpp/mod.ts");
-  if (args.trim()) return toBareJid(args.trim());
-  const waiting = [...app.pendingSubscriptions];
+  const waiting = app.accounts.flatMap((account) =>
+    [...account.pendingSubscriptions].map((jid) => ({ account, jid }))
+  );
+  if (args.trim()) {
+    const jid = toBareJid(args.trim());
+    return waiting.find((w) => w.jid === jid) ?? { account: app.active, jid };
+  }
   if (waiting.length === 0) {
     throw new UsageError("No subscription request is waiting");
   }
   if (waiting.length === 1) return waiting[0]!;
-  const named = waiting.slice(0, 10).join(", ");
+  const named = waiting.slice(0, 10).map((w) => w.jid).join(", ");
   const more = waiting.length > 10 ? ` and ${waiting.length - 10} more` : "";
   throw new UsageError(
     `${waiting.length} subscription requests are waiting: ${named}${more}`,
@@ -131,14 +153,18 @@ async function chooseRequest(args: string, app: App, verb: string) {
 }
 
 async function answer(args: string, app: App, approve: boolean): Promise<void> {
-  const jid = await chooseRequest(args, app, approve ? "accept" : "deny");
-  await app.session.answerSubscription(jid, approve);
-  app.pendingSubscriptions.delete(jid);
+  const { account, jid } = await chooseRequest(
+    args,
+    app,
+    approve ? "accept" : "deny",
+  );
+  await account.session.answerSubscription(jid, approve);
+  account.pendingSubscriptions.delete(jid);
   if (approve) {
-    const subscription = app.roster.get(jid)?.subscription ?? "none";
+    const subscription = account.roster.get(jid)?.subscription ?? "none";
     // As Pidgin does: accepting also asks to see their presence, unless we already do.
     if (subscription === "none" || subscription === "from") {
-      await app.session.requestSubscription(jid);
+      await account.session.requestSubscription(jid);
     }
     app.view.line(app.view.dim(`${jid} can now see your presence`));
   } else {

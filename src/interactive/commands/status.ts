@@ -7,11 +7,11 @@ export const status: SlashCommand = {
   name: "status",
   usage: "/status [available|away|xa|dnd|invisible] [message]",
   summary:
-    "Set your presence (reported to the ticket backend too); alone, show it",
+    "Set your presence on every online account (reported to the ticket backend too); alone, show it",
   completes: "status",
   async run(args, app) {
     if (!args.trim()) {
-      const { show, message } = app.status;
+      const { show, message } = app.active.status;
       app.view.line(`You are ${show}${message ? ` (${message})` : ""}`);
       return;
     }
@@ -22,16 +22,19 @@ export const status: SlashCommand = {
       );
     }
     const message = rest.join(" ") || undefined;
-    // Invisible: contacts see us offline (no XEP-0186 on every server); messages may wait offline meanwhile.
-    await app.session.sendPresence(
-      show === "invisible" ? "unavailable" : show as "available",
-      message,
-    );
-    app.tickets?.report(
-      show === "invisible" ? "offline" : show as "available",
-      message,
-    );
-    app.status = { show: show as typeof SHOWS[number], message };
+    // As Pidgin's status box: one status for every account.
+    for (const account of app.accounts.filter((a) => a.online)) {
+      // Invisible: contacts see us offline (no XEP-0186 on every server); messages may wait offline meanwhile.
+      await account.session.sendPresence(
+        show === "invisible" ? "unavailable" : show as "available",
+        message,
+      );
+      account.tickets?.report(
+        show === "invisible" ? "offline" : show as "available",
+        message,
+      );
+      account.status = { show: show as typeof SHOWS[number], message };
+    }
     app.view.line(
       app.view.dim(`You are ${show}${message ? ` (${message})` : ""}`),
     );

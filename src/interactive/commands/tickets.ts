@@ -2,14 +2,21 @@ import { ConfigError, UsageError } from "../../errors.ts";
 import type { App } from "../app.ts";
 import type { SlashCommand } from "./command.ts";
 
-/** The session's ticket services, opened at start when the backend is configured. */
-function services(app: App) {
-  if (!app.tickets) {
+/** The current conversation, and its account's ticket services (opened at start when the backend is configured). */
+function current(app: App) {
+  const conversation = app.current;
+  if (!conversation) {
+    throw new UsageError("No conversation is open", {
+      hint: "Open one with /chat <jid>",
+    });
+  }
+  const tickets = conversation.account.tickets;
+  if (!tickets) {
     throw new ConfigError("The ticket backend is not configured", {
       hint: "Set API_BASE_URL and API_TOKEN",
     });
   }
-  return app.tickets.services;
+  return { contact: conversation.jid, services: tickets.services };
 }
 
 export const ticket: SlashCommand = {
@@ -18,25 +25,18 @@ export const ticket: SlashCommand = {
   summary:
     "Create a ticket for the current contact, with the recent conversation as context",
   async run(args, app) {
-    if (!app.current) {
-      throw new UsageError("No conversation is open", {
-        hint: "Open one with /chat <jid>",
-      });
-    }
+    const { contact, services } = current(app);
     if (!args.trim()) {
       throw new UsageError("Expected a message", {
         hint: "/ticket <what the problem is>",
       });
     }
     const { createTicketFor } = await import("../../core/mod.ts");
-    const outcome = await createTicketFor(services(app), {
-      contact: app.current,
-      body: args,
-    });
+    const outcome = await createTicketFor(services, { contact, body: args });
     const { view } = app;
     if (outcome.status === "created") {
       view.line(
-        `Created ticket ${outcome.ticket.id} for ${app.current}: ${outcome.ticket.subject}`,
+        `Created ticket ${outcome.ticket.id} for ${contact}: ${outcome.ticket.subject}`,
       );
     } else {
       view.line(
@@ -54,17 +54,12 @@ export const tickets: SlashCommand = {
   summary:
     "The current contact's tickets (from the local index when the backend is unreachable)",
   async run(_args, app) {
-    if (!app.current) {
-      throw new UsageError("No conversation is open", {
-        hint: "Open one with /chat <jid>",
-      });
-    }
-    const s = services(app);
+    const { contact, services: s } = current(app);
     const { view } = app;
     let rows: { id: string; status: string; subject: string }[];
     try {
       const page = await s.client.listTickets({
-        contact: app.current,
+        contact,
         limit: 100,
       });
       await s.index.remember(page.items);
@@ -77,9 +72,9 @@ export const tickets: SlashCommand = {
           }; showing the local index`,
         ),
       );
-      rows = await s.index.list({ contact: app.current });
+      rows = await s.index.list({ contact });
     }
-    if (rows.length === 0) return view.line(`No tickets for ${app.current}`);
+    if (rows.length === 0) return view.line(`No tickets for ${contact}`);
     for (const t of rows) {
       view.line(`${t.id}  ${t.status}  ${t.subject}`);
     }
