@@ -9,7 +9,10 @@ export interface ChatMessage {
   body: string;
   /** Stanza id, when the sender gave one. */
   id?: string;
-  /** When it was sent: the XEP-0203 delay stamp, else when it arrived. */
+  /**
+   * When it was sent: the XEP-0203 delay stamp, else when it arrived; never
+   * later than when it arrived (a stamp in the future is not believed).
+   */
   sentAt: Date;
   /** True when the server delivered it late (offline storage, XEP-0203). */
   delayed: boolean;
