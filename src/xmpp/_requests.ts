@@ -5,6 +5,7 @@ import type { ChatState, PresenceShow, RosterItem } from "./types.ts";
 
 const NS_ROSTER = "jabber:iq:roster";
 const NS_CHATSTATES = "http://jabber.org/protocol/chatstates";
+const NS_PING = "urn:xmpp:ping";
 
 /** What a request needs: the live connection and the request timeout. */
 export interface Link {
@@ -57,7 +58,7 @@ export function sendSubscription(
 }
 
 /** Broadcasts our presence. */
-export function sendPresence(
+export async function sendPresence(
   link: Link,
   show: PresenceShow,
   status?: string,
@@ -68,7 +69,7 @@ export function sendPresence(
       : undefined,
     status ? xml("status", {}, status) : undefined,
   ];
-  return link.entity.send(
+  await link.entity.send(
     xml(
       "presence",
       show === "unavailable" ? { type: "unavailable" } : {},
@@ -90,5 +91,13 @@ export function sendChatState(
       xml(state, { xmlns: NS_CHATSTATES }),
       xml("no-store", { xmlns: "urn:xmpp:hints" }),
     ),
+  );
+}
+
+/** Pings the server (XEP-0199); resolves on its answer, even an error. */
+export async function ping(link: Link, domain: string): Promise<void> {
+  await link.plugins.iqCaller.request(
+    xml("iq", { type: "get", to: domain }, xml("ping", { xmlns: NS_PING })),
+    link.timeoutMs,
   );
 }

@@ -1,4 +1,5 @@
 /** Plain data the session hands upward; no XML past this folder. */
+import type { AppError } from "../errors.ts";
 
 /** A one-to-one chat message that arrived. */
 export interface ChatMessage {
@@ -86,6 +87,12 @@ export interface SessionEvents {
   roster: RosterItem;
   subscription: SubscriptionRequest;
   error: SessionErrorEvent;
+  /**
+   * An online connection ended without `stop()`: why, as the `AppError` to
+   * report (stream error such as `conflict`, connection lost, a stream rule
+   * the server broke …). Emitted before `status: "offline"`.
+   */
+  disconnected: AppError;
   status: ConnectionStatus;
 }
 

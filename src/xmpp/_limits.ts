@@ -1,0 +1,32 @@
+/**
+ * Stanza sizes: what the server accepts (XEP-0478 stream limits, else
+ * Prosody's default) and what we accept from it.
+ */
+import type { Element } from "./_xmpp_js.ts";
+
+const NS_LIMITS = "urn:xmpp:stream-limits:0";
+
+/** What a server accepts when it does not say: Prosody's `c2s_stanza_size_limit`. */
+export const DEFAULT_MAX_STANZA_BYTES = 262_144;
+
+const MIB = 1024 * 1024;
+
+/** The `<max-bytes/>` a `<stream:features/>` advertises (XEP-0478), if any. */
+export function advertisedMaxBytes(features: Element): number | undefined {
+  const text = features.getChild("limits", NS_LIMITS)?.getChildText(
+    "max-bytes",
+  );
+  if (text === null || text === undefined) return undefined;
+  const n = Number(text.trim());
+  return Number.isSafeInteger(n) && n > 0 && /^\s*\d+\s*$/.test(text)
+    ? Math.min(n, 2 ** 31 - 1)
+    : undefined;
+}
+
+/**
+ * The largest incoming stanza we parse: twice what the server accepts from
+ * us (it may add to what it relays), at least 1 MiB, at most 64 MiB.
+ */
+export function incomingLimit(maxStanzaBytes: number): number {
+  return Math.min(64 * MIB, Math.max(MIB, 2 * maxStanzaBytes));
+}
