@@ -116,7 +116,7 @@ export function toAppError(err: unknown, context: ErrorContext): AppError {
       {
         cause: err,
         hint: rejected
-          ? "Check XMPP_JID and XMPP_PASSWORD, or pass --password"
+          ? "Check XMPP_JID and the password in XMPP_PASSWORD"
           : undefined,
       },
     );

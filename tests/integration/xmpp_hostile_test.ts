@@ -124,3 +124,18 @@ Deno.test("pidgin names direct TLS when STARTTLS meets a direct-TLS port", async
   });
   assert.equal(direct.code, 0, direct.stderr);
 });
+
+Deno.test("pidgin's wrong-password hint names where the password comes from", async () => {
+  await using prosody = await startProsody();
+  const result = await runCli(["send", "bob@localhost", "hi"], {
+    env: aliceEnv(prosody, join(prosody.dir, "purple"), {
+      XMPP_PASSWORD: "wrong-secret-pw",
+    }),
+  });
+  assert.equal(result.code, 4, result.stderr);
+  assert.equal(
+    result.stderr,
+    'pidgin: Cannot log in as "alice@localhost": the server rejected the credentials (not-authorized)\n' +
+      "hint: Check XMPP_JID and the password in XMPP_PASSWORD\n",
+  );
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConnectionError } from "../../src/errors.ts";
+import { AuthError, ConnectionError } from "../../src/errors.ts";
 import {
   ConnectionClosed,
   ServerStreamError,
@@ -96,6 +96,13 @@ Deno.test("toAppError() translates socket, TLS and timeout errors", async (t) =>
       );
     },
   );
+});
+
+Deno.test("toAppError() hints at the password's real source, not a --password flag", () => {
+  const app = toAppError(new SaslFailure("not-authorized"), context);
+  assert.ok(app instanceof AuthError);
+  assert.equal(app.hint, "Check XMPP_JID and the password in XMPP_PASSWORD");
+  assert.ok(!app.hint?.includes("--password"));
 });
 
 Deno.test("toAppError() puts server text in one bounded line", async (t) => {
