@@ -19,12 +19,7 @@ import {
   InsecureStreamError,
   requireTls,
 } from "./_transport.ts";
-import {
-  type Element,
-  parseJid,
-  type Plugins,
-  setupPlugins,
-} from "./_xmpp_js.ts";
+import { type Element, type Plugins, setupPlugins } from "./_xmpp_js.ts";
 import { toRosterItem } from "./stanzas.ts";
 import type { RosterItem, SessionTimings } from "./types.ts";
 
@@ -75,14 +70,6 @@ export interface Connection {
   ready: Promise<{ streamManagement: boolean }>;
 }
 
-function bareOf(jid: string): string | undefined {
-  try {
-    return parseJid(jid).bare().toString().toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
-
 /** Starts one connection attempt. */
 export function openConnection(
   options: ConnectOptions,
@@ -121,8 +108,12 @@ export function openConnection(
   plugins.streamManagement.requestAckDebounce = 0;
   plugins.iqCallee.get(NS_PING, "ping", () => true);
   plugins.iqCallee.set(NS_ROSTER, "query", ({ stanza }) => {
+    // RFC 6121 2.1.6: only our server (no 'from') or our bare JID may push;
+    // anyone else, even our own other resource, gets service-unavailable.
     const from = stanza.attrs.from;
-    if (from && bareOf(from) !== options.bareJid) return undefined; // a spoofed push
+    if (from !== undefined && String(from).toLowerCase() !== options.bareJid) {
+      return undefined;
+    }
     for (const item of stanza.getChild("query")?.getChildren("item") ?? []) {
       const parsed = toRosterItem(item);
       if (parsed) handlers.onRosterPush(parsed);
