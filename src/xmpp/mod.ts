@@ -15,6 +15,7 @@ export type {
   RosterItem,
   SentMessage,
   Session,
+  SessionErrorEvent,
   SessionEvents,
   SessionOptions,
   SessionTimings,

@@ -65,7 +65,14 @@ export type ConnectionStatus = "connecting" | "online" | "offline";
 export interface SessionErrorEvent {
   /** Who answered with the error (the contact or our server). */
   from?: string;
+  /**
+   * The id of the stanza that failed: for a message, the `id` that
+   * `sendMessage` resolved to, so a caller can tie the error to that line.
+   */
+  id?: string;
+  /** The error condition (RFC 6120, 8.3.3), one line, at most 64 characters. */
   condition: string;
+  /** The server's or contact's explanation, at most 1000 characters. */
   text?: string;
 }
 
