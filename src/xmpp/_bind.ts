@@ -3,7 +3,9 @@
  * replaces `@xmpp/resource-binding`, which throws a `TypeError` on an empty
  * answer and takes any address the server names as ours.
  */
+import { UsageError } from "../errors.ts";
 import { BindError, oneLine } from "./_failures.ts";
+import { assertXmlText } from "./_xml_chars.ts";
 import {
   type Element,
   type IqCaller,
@@ -13,6 +15,12 @@ import {
 } from "./_xmpp_js.ts";
 
 const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
+
+/** Throws `UsageError` for a resource that cannot be sent: empty, or with a character XML forbids. */
+export function assertResource(resource: string): void {
+  assertXmlText(resource, "the resource");
+  if (!resource.trim()) throw new UsageError("Invalid resource: it is empty");
+}
 
 /** Registers resource binding of `resource` (or one the server picks) for `bareJid`. */
 export function bindResource(

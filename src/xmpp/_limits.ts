@@ -30,3 +30,11 @@ export function advertisedMaxBytes(features: Element): number | undefined {
 export function incomingLimit(maxStanzaBytes: number): number {
   return Math.min(64 * MIB, Math.max(MIB, 2 * maxStanzaBytes));
 }
+
+/** `300 KiB`, `1.5 MiB`, `900 bytes`. */
+export function formatSize(bytes: number, round: "up" | "down"): string {
+  const f = round === "up" ? Math.ceil : Math.floor;
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < MIB) return `${f(bytes / 1024)} KiB`;
+  return `${f((bytes / MIB) * 10) / 10} MiB`;
+}

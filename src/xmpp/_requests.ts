@@ -1,4 +1,5 @@
 /** Roster, subscription, presence and chat-state requests of an online session. */
+import { assertXmlText } from "./_xml_chars.ts";
 import { type Element, type Entity, type Plugins, xml } from "./_xmpp_js.ts";
 import { toRosterItem } from "./stanzas.ts";
 import type { ChatState, PresenceShow, RosterItem } from "./types.ts";
@@ -28,12 +29,16 @@ export async function fetchRoster(link: Link): Promise<RosterItem[]> {
     );
 }
 
-/** Adds, renames or (with `remove`) deletes a roster item. */
+/** Adds, renames or (with `remove`) deletes a roster item; `UsageError` for a name XML forbids. */
 export async function setRosterItem(
   link: Link,
   jid: string,
   item: { name?: string; groups?: string[]; remove?: boolean },
 ): Promise<void> {
+  if (item.name !== undefined) assertXmlText(item.name, "the contact name");
+  for (const group of item.groups ?? []) {
+    assertXmlText(group, "the group name");
+  }
   const element = item.remove
     ? xml("item", { jid, subscription: "remove" })
     : xml(
@@ -57,12 +62,13 @@ export function sendSubscription(
   return link.entity.send(xml("presence", { to: jid, type }));
 }
 
-/** Broadcasts our presence. */
+/** Broadcasts our presence; `UsageError` for a status XML forbids. */
 export async function sendPresence(
   link: Link,
   show: PresenceShow,
   status?: string,
 ): Promise<void> {
+  if (status !== undefined) assertXmlText(status, "the status");
   const children = [
     show !== "available" && show !== "unavailable"
       ? xml("show", {}, show)

@@ -6,9 +6,16 @@
 import { type AppError, ConnectionError } from "../errors.ts";
 import { Emitter } from "./_emitter.ts";
 import { resolveCandidates, worthAnotherCandidate } from "./_resolve.ts";
+import { assertResource } from "./_bind.ts";
 import { type Connection, openConnection } from "./_connect.ts";
 import { ConnectionClosed } from "./_failures.ts";
-import { acknowledged, chatMessage } from "./_outgoing.ts";
+import { DEFAULT_MAX_STANZA_BYTES } from "./_limits.ts";
+import {
+  acknowledged,
+  assertSendable,
+  chatMessage,
+  toTarget,
+} from "./_outgoing.ts";
 import { withTimeout } from "./_timeout.ts";
 import { destroySocket } from "./_transport.ts";
 import { parseJid } from "./_xmpp_js.ts";
@@ -39,6 +46,7 @@ import type {
  * @example
  * await using session = createSession({ jid: "alice@example.com", password });
  * await session.start();
+ * session.assertSendable("bob@example.com", "hello"); // before logging it
  * await session.sendMessage("bob@example.com", "hello");
  */
 export function createSession(options: SessionOptions): Session {
@@ -167,7 +175,11 @@ export function createSession(options: SessionOptions): Session {
     },
     bareJid,
     timings,
+    get maxStanzaBytes() {
+      return connection?.state.maxStanzaBytes ?? DEFAULT_MAX_STANZA_BYTES;
+    },
     async start() {
+      if (options.resource !== undefined) assertResource(options.resource);
       events.emit("status", "connecting");
       let candidates: string[];
       try {
@@ -200,11 +212,17 @@ export function createSession(options: SessionOptions): Session {
       }
       throw toAppError(lastError, lastContext);
     },
+    assertSendable(to, body) {
+      assertSendable(to, body, {
+        maxStanzaBytes: session.maxStanzaBytes,
+        fullJid: session.jid,
+      });
+    },
     async sendMessage(to, body) {
+      session.assertSendable(to, body);
       const { entity: e } = requireOnline();
-      const target = parseJid(to).toString();
       const id = crypto.randomUUID();
-      const stanza = chatMessage(target, body, id);
+      const stanza = chatMessage(toTarget(to), body, id);
       const sentAt = new Date();
       try {
         if (smEnabled) {

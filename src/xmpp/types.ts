@@ -142,13 +142,30 @@ export interface Session extends AsyncDisposable {
   readonly bareJid: string;
   /** Where the time of `start()` went. */
   readonly timings: SessionTimings;
+  /**
+   * The largest stanza the server accepts, in bytes: its XEP-0478
+   * `<max-bytes/>` when it advertises one, else 262144 (Prosody's default).
+   */
+  readonly maxStanzaBytes: number;
+  /**
+   * Throws `UsageError` unless a chat message of `body` to `to` can be sent:
+   * a valid recipient, no character XML 1.0 forbids, and the stanza (with
+   * room for what the server adds) within `maxStanzaBytes`, e.g.
+   * `Cannot send the message: it is 300 KiB, the server accepts at most 256 KiB`.
+   * Call it before logging the message; `sendMessage` calls it too.
+   */
+  assertSendable(to: string, body: string): void;
   /** Connects, secures, authenticates and binds. */
   start(): Promise<void>;
-  /** Sends a chat message; resolves when the server has acknowledged it. */
+  /**
+   * Sends a chat message; resolves when the server has acknowledged it.
+   * Rejects with `UsageError`, before writing anything, when
+   * `assertSendable` would throw.
+   */
   sendMessage(to: string, body: string): Promise<SentMessage>;
   /** Fetches the roster. */
   getRoster(): Promise<RosterItem[]>;
-  /** Adds or renames a roster contact. */
+  /** Adds or renames a roster contact (`UsageError` for a name XML forbids). */
   updateContact(
     jid: string,
     options?: { name?: string; groups?: string[] },
@@ -161,7 +178,7 @@ export interface Session extends AsyncDisposable {
   requestSubscription(jid: string): Promise<void>;
   /** Answers a contact's subscription request. */
   answerSubscription(jid: string, approve: boolean): Promise<void>;
-  /** Announces our presence (initial presence when called first). */
+  /** Announces our presence (initial presence when called first; `UsageError` for a status XML forbids). */
   sendPresence(show?: PresenceShow, status?: string): Promise<void>;
   /** Presences known for a contact's resources. */
   presencesOf(bareJid: string): Presence[];
