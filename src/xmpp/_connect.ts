@@ -41,6 +41,8 @@ export interface ConnectOptions {
   password: string;
   resource?: string;
   extraCa?: string;
+  /** The strongest SASL mechanism this account used before. */
+  pinnedMechanism?: string;
   timeoutMs: number;
   /** Filled in as the steps finish. */
   timings: SessionTimings;
@@ -98,6 +100,7 @@ export function openConnection(
     authenticate(negotiation.streamFeatures, {
       username: options.username,
       password: options.password,
+      pinned: options.pinnedMechanism,
     }, (mechanism) => {
       state.mechanism = mechanism;
       timings.authenticated = since();

@@ -57,3 +57,16 @@ export class ConnectionClosed extends Error {
 export class BindError extends Error {
   override name = "BindError";
 }
+
+/** We refuse to go on with SASL: a downgrade, a second login, weak SCRAM. */
+export class SaslRefusal extends Error {
+  override name = "SaslRefusal";
+  constructor(
+    message: string,
+    /** Set when the refusal is a mechanism downgrade below the pinned one. */
+    readonly downgrade?: { pinned: string; offered: string[] },
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

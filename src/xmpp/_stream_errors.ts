@@ -1,7 +1,14 @@
 /** Words for the stream errors a server ends a session with (RFC 6120, 4.9.3). */
-import { ConnectionError } from "../errors.ts";
+import { AuthError, ConnectionError } from "../errors.ts";
 import type { ServerStreamError } from "./_failures.ts";
 import type { ErrorContext } from "./errors.ts";
+
+/**
+ * The server no longer offers the SASL mechanism this account used before
+ * (`SessionOptions.pinnedMechanism`), only weaker ones: exit 4. A caller
+ * that remembers mechanisms can catch it to say how to forget one.
+ */
+export class DowngradeError extends AuthError {}
 
 const PHRASES: Record<string, string> = {
   "system-shutdown": "the server is shutting down",

@@ -17,12 +17,15 @@ import {
   BindError,
   ConnectionClosed,
   oneLine,
+  SaslRefusal,
   ServerStreamError,
   StreamViolation,
 } from "./_failures.ts";
 import { NoMechanismError, SaslFailure } from "./_sasl.ts";
 import { InsecureStreamError } from "./_transport.ts";
-import { describeStreamError } from "./_stream_errors.ts";
+import { describeStreamError, DowngradeError } from "./_stream_errors.ts";
+
+export { DowngradeError };
 
 /** What the message may name, and how far the connection got. */
 export interface ErrorContext {
@@ -121,12 +124,19 @@ export function toAppError(err: unknown, context: ErrorContext): AppError {
       },
     );
   }
-  if (err instanceof NoMechanismError) {
-    return new AuthError(`Cannot log in as "${jid}": ${oneLine(message)}`, {
+  if (err instanceof SaslRefusal) {
+    if (err.downgrade) {
+      return new DowngradeError(`Cannot log in as "${jid}": ${err.message}`, {
+        cause: err,
+        hint:
+          "If the server's administrator changed this on purpose, forget the mechanism remembered for this account and log in again",
+      });
+    }
+    return new AuthError(`Cannot log in as "${jid}": ${err.message}`, {
       cause: err,
     });
   }
-  if (err instanceof SyntaxError && message.startsWith("SCRAM")) {
+  if (err instanceof NoMechanismError) {
     return new AuthError(`Cannot log in as "${jid}": ${oneLine(message)}`, {
       cause: err,
     });

@@ -5,6 +5,7 @@
  */
 export { toBareJid } from "./jid.ts";
 export { createSession } from "./session.ts";
+export { DowngradeError } from "./errors.ts";
 export type {
   ChatMessage,
   ChatState,

@@ -88,6 +88,7 @@ export function createSession(options: SessionOptions): Session {
         password: options.password,
         resource: options.resource,
         extraCa: options.extraCa,
+        pinnedMechanism: options.pinnedMechanism,
         timeoutMs,
         timings,
       },
@@ -175,6 +176,9 @@ export function createSession(options: SessionOptions): Session {
     },
     bareJid,
     timings,
+    get mechanism() {
+      return connection?.state.mechanism;
+    },
     get maxStanzaBytes() {
       return connection?.state.maxStanzaBytes ?? DEFAULT_MAX_STANZA_BYTES;
     },

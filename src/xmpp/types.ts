@@ -126,6 +126,14 @@ export interface SessionOptions {
   extraCa?: string;
   /** Limit for connecting and for each request, in ms (default 15 000). */
   timeoutMs?: number;
+  /**
+   * The strongest SASL mechanism this account used before (a value of
+   * `Session.mechanism` the caller stored). `start()` refuses any weaker one
+   * with a `DowngradeError` (an `AuthError`, exit 4) before sending the
+   * password. Ranking: SCRAM-SHA-256 > SCRAM-SHA-1 > PLAIN; other values
+   * pin nothing.
+   */
+  pinnedMechanism?: string;
 }
 
 /** What `sendMessage` resolves to once the server has the message. */
@@ -142,6 +150,12 @@ export interface Session extends AsyncDisposable {
   readonly bareJid: string;
   /** Where the time of `start()` went. */
   readonly timings: SessionTimings;
+  /**
+   * The SASL mechanism `start()` logged in with (`SCRAM-SHA-256`,
+   * `SCRAM-SHA-1` or `PLAIN`); `undefined` before. Store the strongest one
+   * seen per account and pass it back as `SessionOptions.pinnedMechanism`.
+   */
+  readonly mechanism: string | undefined;
   /**
    * The largest stanza the server accepts, in bytes: its XEP-0478
    * `<max-bytes/>` when it advertises one, else 262144 (Prosody's default).
