@@ -9,8 +9,10 @@ import { createEntity, type SafeEntity } from "./_entity.ts";
 import { BindError } from "./_failures.ts";
 import {
   advertisedMaxBytes,
+  answersOneOf,
   DEFAULT_MAX_STANZA_BYTES,
   incomingLimit,
+  LARGE_REPLY_BYTES,
 } from "./_limits.ts";
 import { authenticate } from "./_sasl.ts";
 import { withTimeout } from "./_timeout.ts";
@@ -62,6 +64,8 @@ export interface ConnectionState {
   mechanism?: string;
   /** The server's stanza size limit (XEP-0478), else Prosody's default. */
   maxStanzaBytes: number;
+  /** Ids of requests whose answer may be up to `LARGE_REPLY_BYTES` (the roster). */
+  largeReplies: Set<string>;
 }
 
 /** A connection being opened; `ready` resolves once bound (and stream management settled). */
@@ -80,7 +84,10 @@ export function openConnection(
   const { timings, domain } = options;
   const since = () => Math.round(performance.now() * 10) / 10;
   timings.started = since();
-  const state: ConnectionState = { maxStanzaBytes: DEFAULT_MAX_STANZA_BYTES };
+  const state: ConnectionState = {
+    maxStanzaBytes: DEFAULT_MAX_STANZA_BYTES,
+    largeReplies: new Set(),
+  };
   const tls = { servername: domain, extraCa: options.extraCa };
   const entity = createEntity({
     domain,
@@ -89,7 +96,10 @@ export function openConnection(
   });
   entity.transports.push(
     createTransport(tls, {
-      incomingMax: () => incomingLimit(state.maxStanzaBytes),
+      incomingMax: (startTag) =>
+        startTag !== undefined && answersOneOf(startTag, state.largeReplies)
+          ? LARGE_REPLY_BYTES
+          : incomingLimit(state.maxStanzaBytes),
     }),
   );
   const plugins = setupPlugins(entity, (negotiation) => {

@@ -4,7 +4,7 @@
  * demand of the stream:
  *
  * - one top-level element (the bytes since the previous one ended) is at
- *   most `maxBytes()` long and nests at most `maxDepth` deep:
+ *   most `maxBytes(startTag)` long and nests at most `maxDepth` deep:
  *   `policy-violation` otherwise;
  * - no comment, DOCTYPE or processing instruction, except the XML
  *   declaration at the start of the stream: `restricted-xml`;
@@ -17,11 +17,39 @@
  * never reaches the parser, which would keep every piece of it.
  */
 import { StreamViolation } from "./_failures.ts";
+import {
+  AFTER_VALUE,
+  ATTR_EQ,
+  ATTR_NAME,
+  ATTR_QUOTE,
+  ATTR_VALUE,
+  BANG,
+  CDATA,
+  CLOSED,
+  END_NAME,
+  END_SPACE,
+  IN_TAG,
+  isNameChar,
+  isSpace,
+  LT,
+  notWellFormed,
+  PI,
+  PI_NAME,
+  restricted,
+  SLASH,
+  START_NAME,
+  TEXT,
+} from "./_framer_syntax.ts";
+import { formatSize } from "./_limits.ts";
 
 /** Limits of one stream. */
 export interface FramerLimits {
-  /** Largest top-level element, in UTF-8 bytes; read as the stream goes. */
-  maxBytes(): number;
+  /**
+   * Largest top-level element, in UTF-8 bytes; asked with no argument for
+   * the bytes before a start tag is complete, then with that start tag (its
+   * first 4096 characters), so that an answer may be allowed more.
+   */
+  maxBytes(startTag?: string): number;
   /** Deepest nesting inside the stream element. */
   maxDepth: number;
 }
@@ -34,53 +62,6 @@ export interface Framer {
    */
   push(text: string): string;
   readonly violation: StreamViolation | undefined;
-}
-
-const TEXT = 0,
-  LT = 1,
-  START_NAME = 2,
-  IN_TAG = 3,
-  ATTR_NAME = 4,
-  ATTR_EQ = 5,
-  ATTR_QUOTE = 6,
-  ATTR_VALUE = 7,
-  AFTER_VALUE = 8,
-  SLASH = 9,
-  END_NAME = 10,
-  END_SPACE = 11,
-  BANG = 12,
-  CDATA = 13,
-  PI_NAME = 14,
-  PI = 15,
-  CLOSED = 16;
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/** Not markup: `<>/="'?!&` and whitespace are not part of names. */
-function isNameChar(c: number): boolean {
-  return !isSpace(c) && c !== 0x3c && c !== 0x3e && c !== 0x2f &&
-    c !== 0x3d && c !== 0x22 && c !== 0x27 && c !== 0x3f && c !== 0x21 &&
-    c !== 0x26;
-}
-
-function notWellFormed(what: string): StreamViolation {
-  return new StreamViolation("not-well-formed", `the server sent ${what}`);
-}
-
-function restricted(what: string): StreamViolation {
-  return new StreamViolation(
-    "restricted-xml",
-    `the server sent ${what}, which XMPP forbids`,
-  );
-}
-
-function describeBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  return n >= 1024 * 1024 && n % (1024 * 1024) === 0
-    ? `${n / 1024 / 1024} MiB`
-    : `${Math.floor(n / 1024)} KiB`;
 }
 
 /** Creates the framer of one stream (a stream restart gets a new one). */
@@ -102,6 +83,9 @@ class StreamFramer implements Framer {
   #inUnit = false;
   #pieces: string[] = [];
   #bytes = 0;
+  #max: number;
+  /** The top-level start tag being read, for `maxBytes`. */
+  #tag: string | undefined;
   // Per push: the chunk, where the unit being collected starts in it, what is done.
   #text = "";
   #keep = -1;
@@ -109,6 +93,7 @@ class StreamFramer implements Framer {
 
   constructor(limits: FramerLimits) {
     this.#limits = limits;
+    this.#max = limits.maxBytes();
   }
 
   push(text: string): string {
@@ -116,7 +101,6 @@ class StreamFramer implements Framer {
     this.#text = text;
     this.#keep = this.#inUnit ? 0 : -1;
     this.#out = [];
-    const max = this.#limits.maxBytes();
     try {
       for (let i = 0; i < text.length && this.#state !== CLOSED; i++) {
         const c = text.charCodeAt(i);
@@ -125,11 +109,16 @@ class StreamFramer implements Framer {
           : c < 0x800 || (c >= 0xd800 && c < 0xe000)
           ? 2
           : 3;
-        if (this.#bytes > max) {
+        if (this.#bytes > this.#max) {
           throw new StreamViolation(
             "policy-violation",
-            `the server sent a stanza larger than ${describeBytes(max)}`,
+            `the server sent a stanza larger than ${
+              formatSize(this.#max, "down")
+            }`,
           );
+        }
+        if (this.#tag !== undefined && this.#tag.length < 4096) {
+          this.#tag += text[i];
         }
         this.#step(c, i);
       }
@@ -154,6 +143,8 @@ class StreamFramer implements Framer {
     this.#keep = -1;
     this.#inUnit = false;
     this.#bytes = 0;
+    this.#tag = undefined;
+    this.#max = this.#limits.maxBytes();
   }
 
   #open(i: number): void {
@@ -166,6 +157,10 @@ class StreamFramer implements Framer {
       );
     }
     if (this.#depth === 1) this.#flush(i); // the stream header
+    else if (this.#depth === 2 && this.#tag !== undefined) {
+      this.#max = this.#limits.maxBytes(this.#tag);
+      this.#tag = undefined;
+    }
   }
 
   #close(i: number): void {
@@ -183,6 +178,7 @@ class StreamFramer implements Framer {
           if (!this.#inUnit) {
             this.#inUnit = true;
             this.#keep = i;
+            if (this.#depth === 1) this.#tag = "";
           }
         } else if (this.#depth <= 1 && !isSpace(c)) {
           throw this.#depth === 0

@@ -24,6 +24,22 @@ export function advertisedMaxBytes(features: Element): number | undefined {
 }
 
 /**
+ * The largest answer to a request whose answer may be big (the roster): a
+ * roster is one stanza, and 150 000 contacts are some 12 MB.
+ */
+export const LARGE_REPLY_BYTES = 32 * MIB;
+
+/** True when `startTag` (without its `<`) opens an iq whose id is one of `ids`. */
+export function answersOneOf(
+  startTag: string,
+  ids: ReadonlySet<string>,
+): boolean {
+  if (ids.size === 0 || !/^iq[\s/>]/.test(startTag)) return false;
+  const id = /\sid\s*=\s*(?:'([^']*)'|"([^"]*)")/.exec(startTag);
+  return id !== null && ids.has(id[1] ?? id[2] ?? "");
+}
+
+/**
  * The largest incoming stanza we parse: twice what the server accepts from
  * us (it may add to what it relays), at least 1 MiB, at most 64 MiB.
  */

@@ -15,8 +15,8 @@ const MAX_DEPTH = 128;
 
 /** What the parser reads of the connection's limits. */
 export interface ParserLimits {
-  /** Largest incoming top-level element, in bytes. */
-  incomingMax(): number;
+  /** Largest incoming top-level element, in bytes, given its start tag once read. */
+  incomingMax(startTag?: string): number;
 }
 
 /** The parser's view that the entity reads after an `error` event. */

@@ -13,15 +13,24 @@ export interface Link {
   entity: Entity;
   plugins: Plugins;
   timeoutMs: number;
+  /** Ids of requests whose answer may exceed the usual stanza limit. */
+  largeReplies: Set<string>;
 }
 
-/** Fetches the roster. */
+/** Fetches the roster: one stanza, allowed to be large (`LARGE_REPLY_BYTES`). */
 export async function fetchRoster(link: Link): Promise<RosterItem[]> {
-  const query = await link.plugins.iqCaller.get(
-    xml("query", { xmlns: NS_ROSTER }),
-    undefined,
-    link.timeoutMs,
-  );
+  const id = crypto.randomUUID();
+  link.largeReplies.add(id);
+  let result: Element;
+  try {
+    result = await link.plugins.iqCaller.request(
+      xml("iq", { type: "get", id }, xml("query", { xmlns: NS_ROSTER })),
+      link.timeoutMs,
+    );
+  } finally {
+    link.largeReplies.delete(id);
+  }
+  const query = result.getChild("query", NS_ROSTER);
   return (query?.getChildren("item") ?? [])
     .map((item: Element) => toRosterItem(item))
     .filter((item: RosterItem | undefined): item is RosterItem =>

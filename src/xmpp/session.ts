@@ -134,6 +134,7 @@ export function createSession(options: SessionOptions): Session {
       entity: connection.entity,
       plugins: connection.plugins,
       timeoutMs,
+      largeReplies: connection.state.largeReplies,
     };
   }
 

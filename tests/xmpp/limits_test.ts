@@ -35,3 +35,46 @@ Deno.test("Session.maxStanzaBytes is the limit the server advertises after login
   await session.stop();
   await fake.server.scripts();
 });
+
+Deno.test("Session.getRoster() takes a roster larger than the stanza limit; other large answers are refused", async (t) => {
+  const items = Array.from(
+    { length: 30_000 },
+    (_, i) =>
+      `<item jid='contact${i}@localhost' subscription='both' name='Contact ${i}'/>`,
+  ).join(""); // about 2.3 MB: over the 1 MiB cap of other stanzas
+  async function withServer(answer: (id: string) => string) {
+    await using fake = await startTlsFake(async (peer) => {
+      await serveLogin(peer, { offer: ["SCRAM-SHA-256"], password: "pw" });
+      const iq = await peer.expect(/<\/iq>/);
+      await peer.send(answer(/id="([^"]+)"/.exec(iq)![1]!));
+      await serveOnline(peer);
+    });
+    await using session = createSession({
+      jid: "alice@localhost",
+      password: "pw",
+      ...fake.service,
+    });
+    await session.start();
+    const roster = await session.getRoster().then(
+      (r) => r,
+      (err: Error) => err,
+    );
+    await session.stop();
+    await fake.server.scripts();
+    return roster;
+  }
+  await t.step("the answer to our roster request", async () => {
+    const roster = await withServer((id) =>
+      `<iq type='result' id='${id}'><query xmlns='jabber:iq:roster'>${items}</query></iq>`
+    );
+    assert.ok(Array.isArray(roster), String(roster));
+    assert.equal(roster.length, 30_000);
+  });
+  await t.step("an answer to no request of ours", async () => {
+    const roster = await withServer(() =>
+      `<iq type='result' id='other'><query xmlns='jabber:iq:roster'>${items}</query></iq>`
+    );
+    assert.ok(roster instanceof Error);
+    assert.match(roster.message, /larger than 1 MiB \(policy-violation\)$/);
+  });
+});
