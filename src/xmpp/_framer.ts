@@ -11,35 +11,12 @@
  * - nothing but whitespace outside elements, and tags that are well formed:
  *   `not-well-formed`.
  *
- * Handing ltx whole elements also keeps parsing linear: given a long text
- * in many small chunks, ltx re-joins and re-scans all of it on every chunk
- * (46 s of CPU for a 50 MB stanza). Whitespace between elements (keepalives)
- * never reaches the parser, which would keep every piece of it.
+ * Whole elements keep ltx linear (given a long text in many chunks it
+ * re-joins and re-scans all of it on each: 46 s of CPU for a 50 MB stanza);
+ * whitespace between elements (keepalives) never reaches it to pile up.
  */
 import { StreamViolation } from "./_failures.ts";
-import {
-  AFTER_VALUE,
-  ATTR_EQ,
-  ATTR_NAME,
-  ATTR_QUOTE,
-  ATTR_VALUE,
-  BANG,
-  CDATA,
-  CLOSED,
-  END_NAME,
-  END_SPACE,
-  IN_TAG,
-  isNameChar,
-  isSpace,
-  LT,
-  notWellFormed,
-  PI,
-  PI_NAME,
-  restricted,
-  SLASH,
-  START_NAME,
-  TEXT,
-} from "./_framer_syntax.ts";
+import * as S from "./_framer_syntax.ts";
 import { formatSize } from "./_limits.ts";
 
 /** Limits of one stream. */
@@ -72,7 +49,7 @@ export function createFramer(limits: FramerLimits): Framer {
 class StreamFramer implements Framer {
   violation: StreamViolation | undefined;
   #limits: FramerLimits;
-  #state = TEXT;
+  #state = S.TEXT;
   #depth = 0;
   #quote = 0;
   #lookahead = "";
@@ -84,8 +61,9 @@ class StreamFramer implements Framer {
   #pieces: string[] = [];
   #bytes = 0;
   #max: number;
-  /** The top-level start tag being read, for `maxBytes`. */
-  #tag: string | undefined;
+  /** Reading a top-level start tag (for `maxBytes`), from `#tagFrom` in this chunk. */
+  #readingTag = false;
+  #tagFrom = 0;
   // Per push: the chunk, where the unit being collected starts in it, what is done.
   #text = "";
   #keep = -1;
@@ -97,59 +75,73 @@ class StreamFramer implements Framer {
   }
 
   push(text: string): string {
-    if (this.#state === CLOSED) return "";
+    if (this.#state === S.CLOSED) return "";
     this.#text = text;
     this.#keep = this.#inUnit ? 0 : -1;
+    this.#tagFrom = 0;
     this.#out = [];
     try {
-      for (let i = 0; i < text.length && this.#state !== CLOSED; i++) {
-        const c = text.charCodeAt(i);
-        this.#bytes += c < 0x80
-          ? 1
-          : c < 0x800 || (c >= 0xd800 && c < 0xe000)
-          ? 2
-          : 3;
-        if (this.#bytes > this.#max) {
-          throw new StreamViolation(
-            "policy-violation",
-            `the server sent a stanza larger than ${
-              formatSize(this.#max, "down")
-            }`,
-          );
+      for (let i = 0; i < text.length && this.#state !== S.CLOSED; i++) {
+        // Text in a stanza and attribute values hold no markup: skip them.
+        if (this.#state === S.TEXT && this.#depth >= 2) {
+          i = text.indexOf("<", i);
+          if (i === -1) break;
+        } else if (this.#state === S.ATTR_VALUE) {
+          const end = text.indexOf(this.#quote === 0x22 ? '"' : "'", i);
+          const lt = text.indexOf("<", i);
+          if (lt !== -1 && (end === -1 || lt < end)) {
+            throw S.notWellFormed("a '<' in an attribute");
+          }
+          if (end === -1) break;
+          i = end;
         }
-        if (this.#tag !== undefined && this.#tag.length < 4096) {
-          this.#tag += text[i];
-        }
-        this.#step(c, i);
+        this.#step(text.charCodeAt(i), i);
+      }
+      if (this.#keep >= 0 && this.#state !== S.CLOSED) {
+        const rest = text.slice(this.#keep);
+        this.#pieces.push(rest);
+        this.#count(rest);
       }
     } catch (err) {
       if (!(err instanceof StreamViolation)) throw err;
       this.violation = err;
-      this.#state = CLOSED;
+      this.#state = S.CLOSED;
       this.#pieces = [];
-    }
-    if (this.#keep >= 0 && this.#state !== CLOSED) {
-      this.#pieces.push(text.slice(this.#keep));
     }
     this.#text = "";
     return this.#out.join("");
   }
 
+  /** Adds `segment` to the bytes of the unit; over the limit is a violation. */
+  #count(segment: string | number): void {
+    this.#bytes += typeof segment === "number"
+      ? segment
+      : S.utf8Length(segment);
+    if (this.#bytes > this.#max) {
+      throw new StreamViolation(
+        "policy-violation",
+        `the server sent a stanza larger than ${formatSize(this.#max, "down")}`,
+      );
+    }
+  }
+
   /** Ends the unit being collected at index `end` of the chunk. */
   #flush(end: number): void {
-    this.#pieces.push(this.#text.slice(this.#keep, end + 1));
+    const last = this.#text.slice(this.#keep, end + 1);
+    this.#count(last);
+    this.#pieces.push(last);
     this.#out.push(this.#pieces.join(""));
     this.#pieces = [];
     this.#keep = -1;
     this.#inUnit = false;
     this.#bytes = 0;
-    this.#tag = undefined;
+    this.#readingTag = false;
     this.#max = this.#limits.maxBytes();
   }
 
   #open(i: number): void {
     this.#depth++;
-    this.#state = TEXT;
+    this.#state = S.TEXT;
     if (this.#depth > this.#limits.maxDepth) {
       throw new StreamViolation(
         "policy-violation",
@@ -157,143 +149,151 @@ class StreamFramer implements Framer {
       );
     }
     if (this.#depth === 1) this.#flush(i); // the stream header
-    else if (this.#depth === 2 && this.#tag !== undefined) {
-      this.#max = this.#limits.maxBytes(this.#tag);
-      this.#tag = undefined;
+    else if (this.#depth === 2 && this.#readingTag) {
+      // The tag so far: earlier chunks' part (the unit began with it), then this one's.
+      const tag = this.#pieces.join("") +
+        this.#text.slice(this.#tagFrom, i + 1);
+      this.#max = this.#limits.maxBytes(tag.slice(1, 4097));
+      this.#readingTag = false;
     }
   }
 
   #close(i: number): void {
     this.#depth--;
-    this.#state = TEXT;
+    this.#state = S.TEXT;
     if (this.#depth <= 1) this.#flush(i);
-    if (this.#depth === 0) this.#state = CLOSED;
+    if (this.#depth === 0) this.#state = S.CLOSED;
   }
 
   #step(c: number, i: number): void {
     switch (this.#state) {
-      case TEXT:
+      case S.TEXT:
         if (c === 0x3c) {
-          this.#state = LT;
+          this.#state = S.LT;
           if (!this.#inUnit) {
             this.#inUnit = true;
             this.#keep = i;
-            if (this.#depth === 1) this.#tag = "";
+            this.#readingTag = this.#depth === 1;
+            this.#tagFrom = i;
           }
-        } else if (this.#depth <= 1 && !isSpace(c)) {
-          throw this.#depth === 0
-            ? notWellFormed("something that is not an XMPP stream")
-            : notWellFormed("text outside any stanza");
+        } else if (this.#depth <= 1) {
+          if (!S.isSpace(c)) {
+            throw this.#depth === 0
+              ? S.notWellFormed("something that is not an XMPP stream")
+              : S.notWellFormed("text outside any stanza");
+          }
+          this.#count(1); // whitespace between elements counts too
         }
         return;
-      case LT:
+      case S.LT:
         if (c === 0x2f) {
           if (this.#depth === 0) {
-            throw notWellFormed("a closing tag before the stream began");
+            throw S.notWellFormed("a closing tag before the stream began");
           }
-          this.#state = END_NAME;
+          this.#state = S.END_NAME;
         } else if (c === 0x21) {
-          this.#state = BANG;
+          this.#state = S.BANG;
           this.#lookahead = "";
         } else if (c === 0x3f && this.#depth === 0 && this.#declAllowed) {
-          this.#state = PI_NAME;
+          this.#state = S.PI_NAME;
           this.#lookahead = "";
         } else if (c === 0x3f) {
-          throw restricted("a processing instruction");
-        } else if (isNameChar(c)) {
-          this.#state = START_NAME;
+          throw S.restricted("a processing instruction");
+        } else if (S.isNameChar(c)) {
+          this.#state = S.START_NAME;
           this.#declAllowed = false;
-        } else throw notWellFormed("a malformed tag");
+        } else throw S.notWellFormed("a malformed tag");
         return;
-      case START_NAME:
-        if (isNameChar(c)) return;
-        if (isSpace(c)) this.#state = IN_TAG;
-        else if (c === 0x2f) this.#state = SLASH;
+      case S.START_NAME:
+        if (S.isNameChar(c)) return;
+        if (S.isSpace(c)) this.#state = S.IN_TAG;
+        else if (c === 0x2f) this.#state = S.SLASH;
         else if (c === 0x3e) this.#open(i);
-        else throw notWellFormed("a malformed tag");
+        else throw S.notWellFormed("a malformed tag");
         return;
-      case IN_TAG:
-      case AFTER_VALUE:
-        if (isSpace(c)) this.#state = IN_TAG;
-        else if (c === 0x2f) this.#state = SLASH;
+      case S.IN_TAG:
+      case S.AFTER_VALUE:
+        if (S.isSpace(c)) this.#state = S.IN_TAG;
+        else if (c === 0x2f) this.#state = S.SLASH;
         else if (c === 0x3e) this.#open(i);
-        else if (this.#state === IN_TAG && isNameChar(c)) {
-          this.#state = ATTR_NAME;
-        } else throw notWellFormed("a malformed tag");
+        else if (this.#state === S.IN_TAG && S.isNameChar(c)) {
+          this.#state = S.ATTR_NAME;
+        } else throw S.notWellFormed("a malformed tag");
         return;
-      case ATTR_NAME:
-        if (isNameChar(c)) return;
-        if (isSpace(c)) this.#state = ATTR_EQ;
-        else if (c === 0x3d) this.#state = ATTR_QUOTE;
-        else throw notWellFormed("a malformed attribute");
+      case S.ATTR_NAME:
+        if (S.isNameChar(c)) return;
+        if (S.isSpace(c)) this.#state = S.ATTR_EQ;
+        else if (c === 0x3d) this.#state = S.ATTR_QUOTE;
+        else throw S.notWellFormed("a malformed attribute");
         return;
-      case ATTR_EQ:
-        if (c === 0x3d) this.#state = ATTR_QUOTE;
-        else if (!isSpace(c)) throw notWellFormed("a malformed attribute");
+      case S.ATTR_EQ:
+        if (c === 0x3d) this.#state = S.ATTR_QUOTE;
+        else if (!S.isSpace(c)) throw S.notWellFormed("a malformed attribute");
         return;
-      case ATTR_QUOTE:
+      case S.ATTR_QUOTE:
         if (c === 0x22 || c === 0x27) {
           this.#quote = c;
-          this.#state = ATTR_VALUE;
-        } else if (!isSpace(c)) {
-          throw notWellFormed("an attribute value without quotes");
+          this.#state = S.ATTR_VALUE;
+        } else if (!S.isSpace(c)) {
+          throw S.notWellFormed("an attribute value without quotes");
         }
         return;
-      case ATTR_VALUE:
-        if (c === this.#quote) this.#state = AFTER_VALUE;
-        else if (c === 0x3c) throw notWellFormed("a '<' in an attribute");
+      case S.ATTR_VALUE: // push() skipped to the closing quote
+        this.#state = S.AFTER_VALUE;
         return;
-      case SLASH:
-        if (c !== 0x3e) throw notWellFormed("a malformed tag");
-        this.#state = TEXT;
+      case S.SLASH:
+        if (c !== 0x3e) throw S.notWellFormed("a malformed tag");
+        this.#state = S.TEXT;
         if (this.#depth <= 1) this.#flush(i);
-        if (this.#depth === 0) this.#state = CLOSED;
+        if (this.#depth === 0) this.#state = S.CLOSED;
         return;
-      case END_NAME:
-      case END_SPACE:
+      case S.END_NAME:
+      case S.END_SPACE:
         if (c === 0x3e) this.#close(i);
-        else if (isSpace(c)) this.#state = END_SPACE;
-        else if (this.#state === END_SPACE || !isNameChar(c)) {
-          throw notWellFormed("a malformed closing tag");
+        else if (S.isSpace(c)) this.#state = S.END_SPACE;
+        else if (this.#state === S.END_SPACE || !S.isNameChar(c)) {
+          throw S.notWellFormed("a malformed closing tag");
         }
         return;
-      case BANG:
+      case S.BANG:
         this.#lookahead += String.fromCharCode(c);
         if (!"[CDATA[".startsWith(this.#lookahead)) {
-          throw restricted("a comment or a DOCTYPE");
+          throw S.restricted("a comment or a DOCTYPE");
         }
         if (this.#lookahead.length === 7) {
-          if (this.#depth < 2) throw notWellFormed("CDATA outside any stanza");
-          this.#state = CDATA;
+          if (this.#depth < 2) {
+            throw S.notWellFormed("CDATA outside any stanza");
+          }
+          this.#state = S.CDATA;
           this.#brackets = 0;
         }
         return;
-      case CDATA:
+      case S.CDATA:
         if (c === 0x5d) this.#brackets++;
         else {
-          if (c === 0x3e && this.#brackets >= 2) this.#state = TEXT;
+          if (c === 0x3e && this.#brackets >= 2) this.#state = S.TEXT;
           this.#brackets = 0;
         }
         return;
-      case PI_NAME:
+      case S.PI_NAME:
         // Only the XML declaration, `<?xml `, at the start of the stream.
         this.#lookahead += String.fromCharCode(c);
         if (
           this.#lookahead.length <= 3
             ? !"xml".startsWith(this.#lookahead)
-            : !isSpace(c)
+            : !S.isSpace(c)
         ) {
-          throw restricted("a processing instruction");
+          throw S.restricted("a processing instruction");
         }
         if (this.#lookahead.length === 4) {
-          this.#state = PI;
+          this.#state = S.PI;
           this.#question = false;
         }
         return;
-      case PI:
+      case S.PI:
         if (c === 0x3e && this.#question) {
           this.#declAllowed = false;
-          this.#state = TEXT;
+          this.#state = S.TEXT;
           this.#flush(i); // the XML declaration, alone
         }
         this.#question = c === 0x3f;

@@ -1,6 +1,6 @@
 /**
- * The lexical states and character classes of `_framer.ts`, and the
- * violations it reports.
+ * The lexical states and character classes of `_framer.ts`, the violations
+ * it reports, and how it measures bytes.
  */
 import { StreamViolation } from "./_failures.ts";
 
@@ -46,4 +46,16 @@ export function restricted(what: string): StreamViolation {
     "restricted-xml",
     `the server sent ${what}, which XMPP forbids`,
   );
+}
+
+/** The UTF-8 length of `text`; ASCII, the usual case, costs one native scan. */
+export function utf8Length(text: string): number {
+  // deno-lint-ignore no-control-regex
+  if (!/[^\x00-\x7f]/.test(text)) return text.length;
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) bytes += c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 1 : 2;
+  }
+  return bytes;
 }

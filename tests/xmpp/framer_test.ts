@@ -122,3 +122,26 @@ Deno.test("createFramer() takes time linear in the input", () => {
   assert.equal(out.length, 8 * 1024 * 1024 + 32);
   assert.ok(performance.now() - started < 2000, "well under 2 s");
 });
+
+Deno.test("createFramer() asks for the limit of an element with its start tag, however it is split", () => {
+  const asked: (string | undefined)[] = [];
+  const f = createFramer({
+    maxBytes: (tag) => {
+      asked.push(tag);
+      return tag?.includes("id='big'") ? 10_000 : 100;
+    },
+    maxDepth: 16,
+  });
+  f.push(HEADER);
+  const big = "<iq type='result' id='big'><query>" + "x".repeat(5000) +
+    "</query></iq>";
+  // Split inside the start tag, inside the attribute value, and in the text.
+  for (const piece of [big.slice(0, 12), big.slice(12, 22), big.slice(22)]) {
+    f.push(piece);
+  }
+  const violation = () => f.violation;
+  assert.equal(violation(), undefined);
+  assert.ok(asked.includes("iq type='result' id='big'>"), String(asked));
+  f.push("<iq type='result' id='other'><query>" + "y".repeat(200));
+  assert.equal(violation()?.condition, "policy-violation");
+});
