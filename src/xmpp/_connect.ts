@@ -1,18 +1,27 @@
 /**
- * One connection attempt: the xmpp.js entity with our transports, TLS,
- * SASL, stream management and resource binding, answering pings and roster
- * pushes, and recording when each step finished.
+ * One connection attempt: our entity (`_entity.ts`) with our transports,
+ * TLS, SASL, stream management and resource binding, answering pings and
+ * roster pushes, reading the server's stream limits, and recording when
+ * each step finished.
  */
-import { authenticate } from "./_sasl.ts";
-import { createTransport, requireTls } from "./_transport.ts";
+import { bindResource } from "./_bind.ts";
+import { createEntity, type SafeEntity } from "./_entity.ts";
+import { BindError } from "./_failures.ts";
 import {
-  createEntity,
-  type Element,
-  type Entity,
-  parseJid,
-  type Plugins,
-  setupPlugins,
-} from "./_xmpp_js.ts";
+  advertisedMaxBytes,
+  answersOneOf,
+  DEFAULT_MAX_STANZA_BYTES,
+  incomingLimit,
+  LARGE_REPLY_BYTES,
+} from "./_limits.ts";
+import { authenticate } from "./_sasl.ts";
+import { withTimeout } from "./_timeout.ts";
+import {
+  createTransport,
+  InsecureStreamError,
+  requireTls,
+} from "./_transport.ts";
+import { type Element, type Plugins, setupPlugins } from "./_xmpp_js.ts";
 import { toRosterItem } from "./stanzas.ts";
 import type { RosterItem, SessionTimings } from "./types.ts";
 
@@ -20,24 +29,9 @@ const NS_ROSTER = "jabber:iq:roster";
 const NS_PING = "urn:xmpp:ping";
 const NS_SM = "urn:xmpp:sm:3";
 const NS_STREAM = "http://etherx.jabber.org/streams";
-
-/** Rejects with a `TimeoutError` after `ms`, calling `onTimeout` first. */
-export function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
-  onTimeout: () => void,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      const err = new Error(`no answer within ${ms} ms`);
-      err.name = "TimeoutError";
-      reject(err);
-    }, ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
+const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
+const NS_BIND = "urn:ietf:params:xml:ns:xmpp-bind";
 
 /** Where and as whom to connect. */
 export interface ConnectOptions {
@@ -49,6 +43,8 @@ export interface ConnectOptions {
   password: string;
   resource?: string;
   extraCa?: string;
+  /** The strongest SASL mechanism this account used before. */
+  pinnedMechanism?: string;
   timeoutMs: number;
   /** Filled in as the steps finish. */
   timings: SessionTimings;
@@ -62,19 +58,22 @@ export interface ConnectHandlers {
   onClosed(): void;
 }
 
-/** A connection being opened; `ready` resolves once bound (and stream management settled). */
-export interface Connection {
-  entity: Entity;
-  plugins: Plugins;
-  ready: Promise<{ streamManagement: boolean }>;
+/** What the connection learnt about the server. */
+export interface ConnectionState {
+  /** The SASL mechanism used, once authenticated. */
+  mechanism?: string;
+  /** The server's stanza size limit (XEP-0478), else Prosody's default. */
+  maxStanzaBytes: number;
+  /** Ids of requests whose answer may be up to `LARGE_REPLY_BYTES` (the roster). */
+  largeReplies: Set<string>;
 }
 
-function bareOf(jid: string): string | undefined {
-  try {
-    return parseJid(jid).bare().toString().toLowerCase();
-  } catch {
-    return undefined;
-  }
+/** A connection being opened; `ready` resolves once bound (and stream management settled). */
+export interface Connection {
+  entity: SafeEntity;
+  plugins: Plugins;
+  state: ConnectionState;
+  ready: Promise<{ streamManagement: boolean }>;
 }
 
 /** Starts one connection attempt. */
@@ -85,27 +84,49 @@ export function openConnection(
   const { timings, domain } = options;
   const since = () => Math.round(performance.now() * 10) / 10;
   timings.started = since();
+  const state: ConnectionState = {
+    maxStanzaBytes: DEFAULT_MAX_STANZA_BYTES,
+    largeReplies: new Set(),
+  };
   const tls = { servername: domain, extraCa: options.extraCa };
   const entity = createEntity({
     domain,
     service: options.service,
     timeout: Math.min(options.timeoutMs, 5000),
   });
-  entity.transports.push(createTransport(tls));
-  const plugins = setupPlugins(entity, options.resource, (features) => {
-    requireTls(features, tls, () => (timings.secured = since()));
-    authenticate(features, {
+  entity.transports.push(
+    createTransport(tls, {
+      incomingMax: (startTag) =>
+        startTag !== undefined && answersOneOf(startTag, state.largeReplies)
+          ? LARGE_REPLY_BYTES
+          : incomingLimit(state.maxStanzaBytes),
+    }),
+  );
+  const plugins = setupPlugins(entity, (negotiation) => {
+    requireTls(negotiation.streamFeatures, tls, () => {
+      timings.secured = since();
+      entity.progress.secured = true;
+    });
+    authenticate(negotiation.streamFeatures, {
       username: options.username,
       password: options.password,
-    }, () => {
+      pinned: options.pinnedMechanism,
+    }, (mechanism) => {
+      state.mechanism = mechanism;
       timings.authenticated = since();
     });
+    bindResource(negotiation, options.bareJid, options.resource);
   });
+  entity.streamManagement = plugins.streamManagement as never;
   plugins.streamManagement.requestAckDebounce = 0;
   plugins.iqCallee.get(NS_PING, "ping", () => true);
   plugins.iqCallee.set(NS_ROSTER, "query", ({ stanza }) => {
+    // RFC 6121 2.1.6: only our server (no 'from') or our bare JID may push;
+    // anyone else, even our own other resource, gets service-unavailable.
     const from = stanza.attrs.from;
-    if (from && bareOf(from) !== options.bareJid) return undefined; // a spoofed push
+    if (from !== undefined && String(from).toLowerCase() !== options.bareJid) {
+      return undefined;
+    }
     for (const item of stanza.getChild("query")?.getChildren("item") ?? []) {
       const parsed = toRosterItem(item);
       if (parsed) handlers.onRosterPush(parsed);
@@ -119,9 +140,7 @@ export function openConnection(
     entity.on(
       "nonza",
       ((el: Element) => {
-        if (el.is("features", NS_STREAM) && el.getChild("sm", NS_SM)) {
-          offered = true;
-        }
+        if (el.is("features", NS_STREAM)) onFeatures(el);
         if (el.is("enabled", NS_SM) || el.is("failed", NS_SM)) {
           enabled = el.is("enabled", NS_SM);
           setTimeout(resolve, 0); // after xmpp.js has handled the same element
@@ -129,11 +148,32 @@ export function openConnection(
       }) as never,
     );
   });
+  function onFeatures(features: Element): void {
+    // The last features (after login) are the limits that hold.
+    state.maxStanzaBytes = advertisedMaxBytes(features) ??
+      DEFAULT_MAX_STANZA_BYTES;
+    if (features.getChild("sm", NS_SM)) offered = true;
+    if (!entity.isSecure() && !features.getChild("starttls", NS_TLS)) {
+      entity.emit(
+        "error",
+        new InsecureStreamError("the server does not offer TLS"),
+      );
+    } else if (
+      state.mechanism && !entity.jid &&
+      !features.getChild("bind", NS_BIND) &&
+      !features.getChild("mechanisms", NS_SASL)
+    ) {
+      entity.emit(
+        "error",
+        new BindError("the server offers no resource binding"),
+      );
+    }
+  }
   entity.on("connect", (() => (timings.connected ??= since())) as never);
   entity.on("stanza", handlers.onStanza as never);
   entity.on("offline", handlers.onClosed as never);
   entity.on("disconnect", handlers.onClosed as never);
-  entity.on("error", (() => {}) as never); // surfaced through start() and onClosed
+  entity.on("error", (() => {}) as never); // surfaced through start() and `failure`
 
   const ready = (async () => {
     await entity.start();
@@ -141,5 +181,5 @@ export function openConnection(
     if (offered) await withTimeout(settled, options.timeoutMs, () => {});
     return { streamManagement: enabled };
   })();
-  return { entity, plugins, ready };
+  return { entity, plugins, state, ready };
 }

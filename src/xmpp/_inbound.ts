@@ -1,8 +1,12 @@
 /** Incoming stanzas to events, and the presence each contact's resources announced. */
 import type { Emitter } from "./_emitter.ts";
+import { oneLine } from "./_failures.ts";
 import type { Element } from "./_xmpp_js.ts";
 import { toChatMessage, toChatState, toPresence } from "./stanzas.ts";
 import type { Presence, SessionEvents } from "./types.ts";
+
+/** Resources remembered per contact; beyond it the oldest is forgotten. */
+const MAX_RESOURCES = 64;
 
 const SUBSCRIPTION_TYPES = new Set([
   "subscribe",
@@ -26,10 +30,12 @@ export function createInbound(events: Emitter<SessionEvents>) {
           const condition = error?.getChildElements().find((c: Element) =>
             c.name !== "text"
           );
+          const text = error?.getChildText("text");
           events.emit("error", {
             from: stanza.attrs.from,
-            condition: condition?.name ?? "undefined-condition",
-            text: error?.getChildText("text") ?? undefined,
+            id: stanza.attrs.id,
+            condition: oneLine(condition?.name ?? "undefined-condition", 64),
+            text: text ? text.slice(0, 1000) : undefined,
           });
         }
       } else if (stanza.is("presence")) {
@@ -45,8 +51,14 @@ export function createInbound(events: Emitter<SessionEvents>) {
         if (!presence) return;
         let resources = presences.get(presence.fromBare);
         if (!resources) presences.set(presence.fromBare, resources = new Map());
-        if (presence.show === "unavailable") resources.delete(presence.from);
-        else resources.set(presence.from, presence);
+        resources.delete(presence.from); // re-inserted last: the newest
+        if (presence.show !== "unavailable") {
+          resources.set(presence.from, presence);
+          if (resources.size > MAX_RESOURCES) {
+            resources.delete(resources.keys().next().value!);
+          }
+        }
+        if (resources.size === 0) presences.delete(presence.fromBare);
         events.emit("presence", presence);
       }
     },

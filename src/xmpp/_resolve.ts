@@ -4,6 +4,11 @@
  * falling back to the domain on port 5222.
  */
 
+import { ConfigError } from "../errors.ts";
+
+/** At most this many SRV targets are tried: DNS answers are input too. */
+const MAX_CANDIDATES = 16;
+
 /** One place to try, as an xmpp.js service URI. */
 export type Candidate = string;
 
@@ -33,13 +38,28 @@ export function orderSrv(records: SrvTarget[]): Candidate[] {
       a.priority - b.priority || b.weight - a.weight ||
       Number(b.directTls) - Number(a.directTls)
     )
-    .map((r) => uri(r.directTls, r.target.replace(/\.$/, ""), r.port));
+    .map((r) => uri(r.directTls, r.target.replace(/\.$/, ""), r.port))
+    .slice(0, MAX_CANDIDATES);
+}
+
+/** True when a failed candidate is worth trying the next one: nothing answered there. */
+export function worthAnotherCandidate(err: unknown): boolean {
+  const code = err && typeof err === "object" && "code" in err ? err.code : "";
+  return code === "ECONNREFUSED" || code === "ENOTFOUND" ||
+    err instanceof Deno.errors.ConnectionRefused;
+}
+
+function invalidServer(server: string): ConfigError {
+  return new ConfigError(
+    `Invalid server "${server}": expected a host name, an address, or xmpp://host:port or xmpps://host:port`,
+    { hint: "Fix XMPP_SERVER or --server" },
+  );
 }
 
 /**
  * Turns the configured server into candidates. `server` may be a host name,
  * an address, or an `xmpp://` or `xmpps://` URI; without one the domain's
- * SRV records decide.
+ * SRV records decide. A malformed `server` is a `ConfigError`.
  *
  * Requires net permission for DNS when no server is given.
  */
@@ -51,10 +71,22 @@ export async function resolveCandidates(options: {
 }): Promise<Candidate[]> {
   const { server, port, domain } = options;
   if (server) {
-    if (/^xmpps?:\/\//.test(server)) {
-      const url = new URL(server);
+    if (/^[a-z][a-z0-9+.-]*:/i.test(server) && !/^[^:]+:\d+$/.test(server)) {
+      const url = URL.parse(server);
+      if (
+        !url || !/^xmpps?:$/.test(url.protocol) || !url.hostname ||
+        url.pathname.replace(/^\/$/, "") || url.search || url.hash ||
+        url.username
+      ) throw invalidServer(server);
       if (port && !url.port) url.port = String(port);
       return [url.toString().replace(/\/$/, "")];
+    }
+    if (
+      !/^(\[[0-9a-f:.]+\]|[^\s\/?#@\[\]:]+|[0-9a-f:.]*:[0-9a-f:.]*)$/i.test(
+        server,
+      )
+    ) {
+      throw invalidServer(server);
     }
     const directTls = options.directTls ?? port === 5223;
     return [uri(directTls, server, port ?? (directTls ? 5223 : 5222))];

@@ -6,6 +6,8 @@
  * no certificate name on direct TLS, and carry on in clear text when the
  * server offers no STARTTLS; these replace them.
  */
+import { ConnectionClosed } from "./_failures.ts";
+import { createParserClass, type ParserLimits } from "./_parser.ts";
 import {
   ConnectionTcp,
   type Entity,
@@ -91,26 +93,29 @@ class DenoSocket extends EventEmitter {
 
   async #readLoop(conn: Deno.Conn): Promise<void> {
     const buffer = new Uint8Array(64 * 1024);
-    // A streaming decoder keeps characters split across reads whole.
-    const decoder = new TextDecoder("utf-8", { fatal: true });
-    try {
-      while (true) {
-        const n = await conn.read(buffer);
-        if (n === null) break;
-        this.#chunks++;
-        this.emit(
-          "data",
-          decoder.decode(buffer.subarray(0, n), { stream: true }),
-        );
-        if (this.#pause && this.#chunks >= this.#pause.at) {
-          const { resume } = this.#pause;
-          this.#pause = null;
-          return resume();
-        }
+    while (true) {
+      let n: number | null;
+      try {
+        n = await conn.read(buffer);
+      } catch (err) {
+        if (this.#closed) return;
+        return this.#fail(err);
       }
-    } catch (err) {
+      if (n === null) break;
+      this.#chunks++;
+      try {
+        // Bytes: the parser decodes them (strict UTF-8) and checks them.
+        this.emit("data", buffer.slice(0, n));
+      } catch (err) {
+        // A bug in a handler, never the server's input: fail with it as is.
+        return this.#fail(err);
+      }
       if (this.#closed) return;
-      return this.#fail(err);
+      if (this.#pause && this.#chunks >= this.#pause.at) {
+        const { resume } = this.#pause;
+        this.#pause = null;
+        return resume();
+      }
     }
     if (this.#closed) return;
     this.#closed = true;
@@ -155,7 +160,9 @@ class DenoSocket extends EventEmitter {
 
   write(data: string, callback: (err?: Error | null) => void): void {
     const conn = this.#conn;
-    if (!conn || this.#closed) return callback(new Error("Socket is closed"));
+    if (!conn || this.#closed) {
+      return callback(new ConnectionClosed("the connection is closed"));
+    }
     this.#send(conn, new TextEncoder().encode(data)).then(
       () => callback(),
       (err) => callback(err),
@@ -194,10 +201,13 @@ class DenoSocket extends EventEmitter {
 }
 
 /**
- * The transport class for one session: `xmpp://host:port` is TCP then
- * STARTTLS, `xmpps://host:port` is direct TLS.
+ * The transport class for one connection: `xmpp://host:port` is TCP then
+ * STARTTLS, `xmpps://host:port` is direct TLS; its parser enforces `limits`.
  */
-export function createTransport(settings: TlsSettings): unknown {
+export function createTransport(
+  settings: TlsSettings,
+  limits: ParserLimits,
+): unknown {
   class Transport extends ConnectionTcp {
     socketParameters(service: string) {
       const url = new URL(service);
@@ -213,6 +223,7 @@ export function createTransport(settings: TlsSettings): unknown {
   }
   Object.assign(Transport.prototype, {
     Socket: DenoSocket,
+    Parser: createParserClass(limits),
     NS: "jabber:client",
   });
   return Transport;

@@ -14,7 +14,6 @@ import iqCalleeJs from "@xmpp/iq/callee";
 import iqCallerJs from "@xmpp/iq/caller";
 import jidJs from "@xmpp/jid";
 import middlewareJs from "@xmpp/middleware";
-import resourceBindingJs from "@xmpp/resource-binding";
 import streamFeaturesJs from "@xmpp/stream-features";
 import streamManagementJs from "@xmpp/stream-management";
 import type { Element } from "ltx";
@@ -117,11 +116,38 @@ export const parseJid = jidJs as unknown as (text: string) => {
   toString(): string;
 };
 
-/** Creates a connection entity that picks a transport from `transports`. */
-export function createEntity(
+/**
+ * The xmpp.js client class, for `_entity.ts` to subclass; the shape given
+ * here is what the subclass uses of it.
+ */
+export const XmppClientBase = XmppClient as unknown as new (
   options: { domain: string; service: string; timeout?: number },
-): Entity {
-  return new XmppClient(options) as unknown as Entity;
+) => ClientInternals;
+
+/** The parts of xmpp.js's Connection that `_entity.ts` overrides or calls. */
+export interface ClientInternals extends Entity {
+  parser: { write(data: unknown): void } | null;
+  root: Element | null;
+  connect(service: string): Promise<unknown>;
+  open(options: { domain: string; lang?: string }): Promise<unknown>;
+  write(text: string): Promise<void>;
+  _onData(data: unknown): void;
+  _onElement(element: Element): void;
+  _onStreamError(element: Element): void;
+  _streamError(condition: string): Promise<unknown>;
+  _detachParser(): void;
+  once(event: string, listener: (...args: never[]) => void): void;
+}
+
+/** @xmpp/xml's stream parser (what the TCP transport uses), to wrap. */
+export const XmlParser = (ConnectionTcpJs as unknown as {
+  prototype: { Parser: new () => XmlStreamParser };
+}).prototype.Parser;
+
+/** Events: `start`, `element`, `end`, `error`. */
+export interface XmlStreamParser {
+  on(event: string, listener: (value: never) => void): void;
+  write(text: string): void;
 }
 
 /** The TCP stream transport class, to subclass with our own socket. */
@@ -149,13 +175,14 @@ export interface Plugins {
 }
 
 /**
- * Sets up middleware, iq, the features `negotiate` registers (TLS, SASL: they
- * come first, so they take priority), stream management and resource binding.
+ * Sets up middleware, iq, stream management and the features `negotiate`
+ * registers (TLS, SASL, resource binding, in the order they run).
  */
 export function setupPlugins(
   entity: Entity,
-  resource: string | undefined,
-  negotiate: (streamFeatures: StreamFeatures) => void,
+  negotiate: (
+    plugins: { streamFeatures: StreamFeatures; iqCaller: IqCaller },
+  ) => void,
 ): Plugins {
   // The published types describe the full Connection class; we hand over
   // our narrow view of the same object, and narrow what comes back.
@@ -174,8 +201,10 @@ export function setupPlugins(
   } as never);
   const iqCaller = iqCallerJs({ middleware, entity: e });
   const iqCallee = iqCalleeJs({ middleware, entity: e });
-  negotiate(streamFeatures as unknown as StreamFeatures);
-  resourceBindingJs({ iqCaller, streamFeatures }, resource);
+  negotiate({
+    streamFeatures: streamFeatures as unknown as StreamFeatures,
+    iqCaller: iqCaller as unknown as IqCaller,
+  });
   return {
     middleware: middleware as unknown as Middleware,
     streamFeatures: streamFeatures as unknown as StreamFeatures,

@@ -1,5 +1,6 @@
 /** JID checks for input from users and settings. */
 import { UsageError } from "../errors.ts";
+import { findForbiddenXmlChar } from "./_xml_chars.ts";
 import { parseJid } from "./_xmpp_js.ts";
 
 /** Returns the lower-case bare form of a JID, or throws `UsageError`. */
@@ -13,6 +14,13 @@ export function toBareJid(text: string, what = "JID"): string {
       {
         hint: "A JID looks like user@example.com",
       },
+    );
+  }
+  const forbidden = findForbiddenXmlChar(text);
+  if (forbidden) {
+    throw new UsageError(
+      `Invalid ${what}: it contains ${forbidden}, a character XML does not allow`,
+      { hint: "A JID looks like user@example.com" },
     );
   }
   if (!parsed.local || !parsed.domain || /\s/.test(text.trim())) {

@@ -5,6 +5,7 @@
  */
 export { toBareJid } from "./jid.ts";
 export { createSession } from "./session.ts";
+export { DowngradeError } from "./errors.ts";
 export type {
   ChatMessage,
   ChatState,
@@ -15,6 +16,7 @@ export type {
   RosterItem,
   SentMessage,
   Session,
+  SessionErrorEvent,
   SessionEvents,
   SessionOptions,
   SessionTimings,

@@ -1,5 +1,6 @@
 /**
- * SCRAM-SHA-1 and SCRAM-SHA-256 (RFC 5802, RFC 7677) on WebCrypto.
+ * SCRAM-SHA-1 and SCRAM-SHA-256 (RFC 5802, RFC 7677) on WebCrypto, with
+ * XEP-0474 downgrade protection when the server offers it.
  *
  * Replaces xmpp.js's SCRAM: its PBKDF2 runs as thousands of awaited HMAC
  * calls (about 0.7 s for 4096 iterations under Deno) where one native
@@ -7,6 +8,7 @@
  * non-ASCII names and passwords (it base64-encodes with `btoa`) and it never
  * checks the server's signature. Strings are prepared with SASLprep.
  */
+import { type Advertised, downgradeHash } from "./_ssdp.ts";
 
 /** The SCRAM mechanisms we speak, strongest first. */
 export const SCRAM_MECHANISMS = ["SCRAM-SHA-256", "SCRAM-SHA-1"] as const;
@@ -22,25 +24,42 @@ const HASH: Record<ScramMechanism, { name: string; bits: number }> = {
 /** Largest iteration count we accept; more is a denial of service. */
 const MAX_ITERATIONS = 1_000_000;
 
+/** Smallest iteration count we accept, as RFC 7677 (section 4) requires. */
+export const MIN_ITERATIONS = 4096;
+
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
 
 function toBase64(bytes: Uint8Array): string {
   return bytes.toBase64();
 }
 
 function fromBase64(text: string): Uint8Array {
-  return Uint8Array.fromBase64(text);
+  return Uint8Array.fromBase64(text); // SyntaxError when it is not base64
+}
+
+/** Server messages are UTF-8; anything else is a `SyntaxError`. */
+function decode(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new SyntaxError("SCRAM: the server's message is not UTF-8");
+  }
 }
 
 /**
  * SASLprep (RFC 4013). Printable ASCII maps to itself, so only other text
- * goes through the library.
+ * goes through the library; a prohibited character is a `SyntaxError`.
  */
 async function saslprep(text: string): Promise<string> {
   if (/^[\x20-\x7e]*$/.test(text)) return text;
   const { saslprep: prepare } = await import("@mongodb-js/saslprep");
-  return prepare(text);
+  try {
+    return prepare(text);
+  } catch {
+    throw new SyntaxError(
+      "SCRAM: the user name or password holds a character SASLprep (RFC 4013) prohibits",
+    );
+  }
 }
 
 function escapeName(name: string): string {
@@ -79,12 +98,17 @@ export interface ScramClient {
   first(): Promise<Uint8Array>;
   /** Answers the server-first-message with the client-final-message. */
   final(serverFirst: Uint8Array): Promise<Uint8Array>;
-  /** Checks the server-final-message; throws `SyntaxError` if it is wrong. */
+  /**
+   * Checks the server-final-message. Every step rejects with `SyntaxError`
+   * when the server's message is malformed, weak or wrong.
+   */
   verify(serverFinal: Uint8Array): Promise<void>;
 }
 
 /**
- * Starts a SCRAM exchange for `username` and `password`.
+ * Starts a SCRAM exchange for `username` and `password`. With `advertised`,
+ * the server's downgrade-protection hash (XEP-0474), when it sends one, must
+ * match what it advertised.
  *
  * @example
  * const scram = createScramClient("SCRAM-SHA-256", { username: "jürgen", password: "pässword" });
@@ -93,6 +117,7 @@ export interface ScramClient {
 export function createScramClient(
   mechanism: ScramMechanism,
   credentials: { username: string; password: string; nonce?: string },
+  advertised?: Advertised,
 ): ScramClient {
   const hash = HASH[mechanism];
   const nonce = credentials.nonce ??
@@ -109,7 +134,7 @@ export function createScramClient(
       return encoder.encode(`n,,${clientFirstBare}`);
     },
     async final(serverFirstBytes) {
-      const serverFirst = decoder.decode(serverFirstBytes);
+      const serverFirst = decode(serverFirstBytes);
       const attrs = parseAttributes(serverFirst);
       const serverNonce = attrs.get("r");
       const salt = attrs.get("s");
@@ -125,6 +150,12 @@ export function createScramClient(
           "SCRAM: the server sent no usable salt or iteration count",
         );
       }
+      if (iterations < MIN_ITERATIONS) {
+        throw new SyntaxError(
+          `SCRAM: the server asks for ${iterations} iterations, fewer than the ${MIN_ITERATIONS} RFC 7677 requires`,
+        );
+      }
+      if (advertised) await checkDowngrade(hash.name, attrs, advertised);
       const withoutProof = `c=biws,r=${serverNonce}`;
       authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
       const passwordKey = await crypto.subtle.importKey(
@@ -169,11 +200,18 @@ export function createScramClient(
       return encoder.encode(`${withoutProof},p=${toBase64(proof)}`);
     },
     verify(serverFinalBytes) {
-      const attrs = parseAttributes(decoder.decode(serverFinalBytes));
+      let attrs: Map<string, string>;
+      try {
+        attrs = parseAttributes(decode(serverFinalBytes));
+      } catch (err) {
+        return Promise.reject(err);
+      }
       const error = attrs.get("e");
       if (error) {
         return Promise.reject(
-          new SyntaxError(`SCRAM: the server answered "${error}"`),
+          new SyntaxError(
+            `SCRAM: the server answered "${error.slice(0, 100)}"`,
+          ),
         );
       }
       const v = attrs.get("v");
@@ -187,4 +225,28 @@ export function createScramClient(
       return Promise.resolve();
     },
   };
+}
+
+/** XEP-0474: the server's hash of what it advertised must match ours. */
+async function checkDowngrade(
+  hash: string,
+  attrs: Map<string, string>,
+  advertised: Advertised,
+): Promise<void> {
+  const bits = hash === "SHA-1" ? 160 : 256;
+  for (const attribute of ["h", "d"] as const) {
+    const theirs = attrs.get(attribute);
+    if (theirs === undefined) continue;
+    // 0.1 and 0.2 sent `d=ssdp` only to announce support: not a hash.
+    let length = 0;
+    try {
+      length = fromBase64(theirs).length;
+    } catch { /* not base64: not a hash */ }
+    if (attribute === "d" && length * 8 !== bits) continue;
+    if (theirs !== await downgradeHash(hash, advertised, attribute)) {
+      throw new SyntaxError(
+        "SCRAM: the mechanisms the server advertised were changed on the way (XEP-0474 downgrade protection)",
+      );
+    }
+  }
 }

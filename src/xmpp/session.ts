@@ -1,26 +1,31 @@
 /**
  * One XMPP session: connect securely, authenticate, bind, then send and
  * receive chat messages, presence and roster changes as plain data. Shared by
- * every subcommand and, later, the interactive mode.
+ * every subcommand and the interactive mode.
  */
-import { ConnectionError } from "../errors.ts";
+import { type AppError, ConnectionError } from "../errors.ts";
 import { Emitter } from "./_emitter.ts";
-import { resolveCandidates } from "./_resolve.ts";
-import { openConnection, withTimeout } from "./_connect.ts";
-import { destroySocket } from "./_transport.ts";
+import { resolveCandidates, worthAnotherCandidate } from "./_resolve.ts";
+import { assertResource } from "./_bind.ts";
+import { type Connection, openConnection } from "./_connect.ts";
+import { ConnectionClosed } from "./_failures.ts";
+import { DEFAULT_MAX_STANZA_BYTES } from "./_limits.ts";
 import {
-  type Element,
-  type Entity,
-  parseJid,
-  type Plugins,
-  xml,
-} from "./_xmpp_js.ts";
-import { toAppError } from "./errors.ts";
+  acknowledged,
+  assertSendable,
+  chatMessage,
+  toTarget,
+} from "./_outgoing.ts";
+import { withTimeout } from "./_timeout.ts";
+import { destroySocket } from "./_transport.ts";
+import { parseJid } from "./_xmpp_js.ts";
+import { describeDisconnect, type ErrorContext, toAppError } from "./errors.ts";
 import { toBareJid } from "./jid.ts";
 import { createInbound } from "./_inbound.ts";
 import {
   fetchRoster,
   type Link,
+  ping,
   sendChatState,
   sendPresence,
   sendSubscription,
@@ -33,8 +38,6 @@ import type {
   SessionTimings,
 } from "./types.ts";
 
-const NS_PING = "urn:xmpp:ping";
-
 /**
  * Creates a session; nothing happens on the network until `start()`.
  *
@@ -43,29 +46,40 @@ const NS_PING = "urn:xmpp:ping";
  * @example
  * await using session = createSession({ jid: "alice@example.com", password });
  * await session.start();
+ * session.assertSendable("bob@example.com", "hello"); // before logging it
  * await session.sendMessage("bob@example.com", "hello");
  */
 export function createSession(options: SessionOptions): Session {
   const bareJid = toBareJid(options.jid);
-  const [username, domain] = [
-    parseJid(bareJid).local,
-    parseJid(bareJid).domain,
-  ];
+  const { local: username, domain } = parseJid(bareJid);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const events = new Emitter<SessionEvents>();
   const inbound = createInbound(events);
   const timings: SessionTimings = {};
-  let entity: Entity | undefined;
-  let plugins: Plugins | undefined;
+  let connection: Connection | undefined;
   let service = options.server ?? domain;
   let smEnabled = false;
+  let online = false;
+  /** Why the last online connection ended, for requests made after it. */
+  let lost: AppError | undefined;
   /** Fails the acknowledgements still awaited when the connection closes. */
   const inFlight = new Set<(err: Error) => void>();
   let stopping = false;
 
+  function context(isOnline = false): ErrorContext {
+    return {
+      jid: bareJid,
+      service,
+      online: isOnline,
+      boundJid: connection?.entity.jid?.toString(),
+      opened: connection?.entity.progress.opened,
+    };
+  }
+
   async function connectOnce(candidate: string): Promise<void> {
     service = candidate;
-    const connection = openConnection(
+    let closed = false;
+    const c: Connection = openConnection(
       {
         service: candidate,
         domain,
@@ -74,6 +88,7 @@ export function createSession(options: SessionOptions): Session {
         password: options.password,
         resource: options.resource,
         extraCa: options.extraCa,
+        pinnedMechanism: options.pinnedMechanism,
         timeoutMs,
         timings,
       },
@@ -81,40 +96,55 @@ export function createSession(options: SessionOptions): Session {
         onStanza: inbound.onStanza,
         onRosterPush: (item) => events.emit("roster", item),
         onClosed: () => {
+          if (closed) return;
+          closed = true;
+          const reason = online && !stopping
+            ? describeDisconnect(c.entity.failure, context(true))
+            : undefined;
+          online = false;
+          lost = reason ?? lost;
           // Nothing in flight will be answered on this connection any more.
           for (const fail of inFlight) {
             fail(
-              new Error(
-                "the connection closed before the server acknowledged it",
-              ),
+              reason ??
+                new ConnectionClosed(
+                  "the connection closed before the server acknowledged it",
+                ),
             );
           }
           inFlight.clear();
-          if (!stopping) events.emit("status", "offline");
+          if (stopping) return;
+          if (reason) events.emit("disconnected", reason);
+          events.emit("status", "offline");
         },
       },
     );
-    entity = connection.entity;
-    plugins = connection.plugins;
-    smEnabled = (await connection.ready).streamManagement;
+    connection = c;
+    smEnabled = (await c.ready).streamManagement;
   }
 
-  function requireOnline(): { entity: Entity; plugins: Plugins } {
-    if (!entity || !plugins || entity.status !== "online") {
-      throw new ConnectionError("Cannot use the session: it is not online", {
-        hint: "The connection was lost; run the command again",
-      });
+  function requireOnline(): Link {
+    if (!connection || !online || connection.entity.status !== "online") {
+      throw lost ??
+        new ConnectionError("Cannot use the session: it is not online", {
+          hint: "The connection was lost; run the command again",
+        });
     }
-    return { entity, plugins };
+    return {
+      entity: connection.entity,
+      plugins: connection.plugins,
+      timeoutMs,
+      largeReplies: connection.state.largeReplies,
+    };
   }
 
   /** Runs a request on the live connection; failures become `AppError`s. */
   async function request<T>(run: (link: Link) => Promise<T>): Promise<T> {
-    const { entity: e, plugins: p } = requireOnline();
+    const link = requireOnline();
     try {
-      return await untilClosed(run({ entity: e, plugins: p, timeoutMs }));
+      return await untilClosed(run(link));
     } catch (err) {
-      throw toAppError(err, { jid: bareJid, service });
+      throw toAppError(err, context(true));
     }
   }
 
@@ -127,7 +157,7 @@ export function createSession(options: SessionOptions): Session {
   }
 
   async function teardown(): Promise<void> {
-    const e = entity;
+    const e = connection?.entity;
     if (!e) return;
     stopping = true;
     try {
@@ -143,11 +173,18 @@ export function createSession(options: SessionOptions): Session {
 
   const session: Session = {
     get jid() {
-      return entity?.jid?.toString() ?? bareJid;
+      return connection?.entity.jid?.toString() ?? bareJid;
     },
     bareJid,
     timings,
+    get mechanism() {
+      return connection?.state.mechanism;
+    },
+    get maxStanzaBytes() {
+      return connection?.state.maxStanzaBytes ?? DEFAULT_MAX_STANZA_BYTES;
+    },
     async start() {
+      if (options.resource !== undefined) assertResource(options.resource);
       events.emit("status", "connecting");
       let candidates: string[];
       try {
@@ -157,64 +194,47 @@ export function createSession(options: SessionOptions): Session {
           port: options.port,
         });
       } catch (err) {
-        throw toAppError(err, { jid: bareJid, service });
+        throw toAppError(err, context());
       }
       let lastError: unknown;
+      let lastContext = context();
       for (const candidate of candidates) {
         try {
           await withTimeout(connectOnce(candidate), timeoutMs, () => {
-            if (entity) destroySocket(entity);
+            if (connection) destroySocket(connection.entity);
           });
+          online = true;
+          lost = undefined;
           events.emit("status", "online");
           return;
         } catch (err) {
           lastError = err;
+          lastContext = context();
           await teardown();
           stopping = false;
-          const code = err && typeof err === "object" && "code" in err
-            ? err.code
-            : "";
-          const retryable = code === "ECONNREFUSED" || code === "ENOTFOUND" ||
-            err instanceof Deno.errors.ConnectionRefused;
-          if (!retryable) break;
+          if (!worthAnotherCandidate(err)) break;
         }
       }
-      throw toAppError(lastError, { jid: bareJid, service });
+      throw toAppError(lastError, lastContext);
+    },
+    assertSendable(to, body) {
+      assertSendable(to, body, {
+        maxStanzaBytes: session.maxStanzaBytes,
+        fullJid: session.jid,
+      });
     },
     async sendMessage(to, body) {
-      const { entity: e, plugins: p } = requireOnline();
-      const target = parseJid(to).toString();
+      session.assertSendable(to, body);
+      const { entity: e } = requireOnline();
       const id = crypto.randomUUID();
-      const stanza = xml(
-        "message",
-        { to: target, type: "chat", id },
-        xml("body", {}, body),
-        xml("active", { xmlns: "http://jabber.org/protocol/chatstates" }),
-        xml("request", { xmlns: "urn:xmpp:receipts" }),
-      );
+      const stanza = chatMessage(toTarget(to), body, id);
       const sentAt = new Date();
       try {
         if (smEnabled) {
-          const sm = p.streamManagement;
-          const acked = new Promise<void>((resolve, reject) => {
-            const settle = (s: Element, outcome: () => void) => {
-              if (s !== stanza) return;
-              sm.off("ack", onAck);
-              sm.off("fail", onFail);
-              outcome();
-            };
-            const onAck = (s: Element) => settle(s, resolve);
-            const onFail = (s: Element) =>
-              settle(
-                s,
-                () =>
-                  reject(
-                    new Error("the server did not acknowledge the message"),
-                  ),
-              );
-            sm.on("ack", onAck);
-            sm.on("fail", onFail);
-          });
+          const acked = acknowledged(
+            connection!.plugins.streamManagement,
+            stanza,
+          );
           await e.send(stanza);
           await withTimeout(untilClosed(acked), timeoutMs, () => {});
         } else {
@@ -222,7 +242,7 @@ export function createSession(options: SessionOptions): Session {
           await session.roundTrip();
         }
       } catch (err) {
-        throw toAppError(err, { jid: bareJid, service });
+        throw toAppError(err, context(true));
       }
       return { id, sentAt };
     },
@@ -261,20 +281,13 @@ export function createSession(options: SessionOptions): Session {
       return inbound.presencesOf(bare);
     },
     async roundTrip() {
-      const { plugins: p } = requireOnline();
+      const link = requireOnline();
       try {
-        await untilClosed(p.iqCaller.request(
-          xml(
-            "iq",
-            { type: "get", to: domain },
-            xml("ping", { xmlns: NS_PING }),
-          ),
-          timeoutMs,
-        ));
+        await untilClosed(ping(link, domain));
       } catch (err) {
         // An error reply is still a reply: the server handled what came before.
         if (err instanceof Error && err.name === "StanzaError") return;
-        throw toAppError(err, { jid: bareJid, service });
+        throw toAppError(err, context(true));
       }
     },
     on(event, handler) {
@@ -282,8 +295,8 @@ export function createSession(options: SessionOptions): Session {
     },
     async stop() {
       await teardown();
-      entity = undefined;
-      plugins = undefined;
+      online = false;
+      connection = undefined;
     },
     [Symbol.asyncDispose]() {
       return session.stop();

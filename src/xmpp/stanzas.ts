@@ -42,7 +42,8 @@ export function toChatMessage(
     fromBare,
     body: String(body),
     id: stanza.attrs.id,
-    sentAt: delayed ? delayedAt : receivedAt,
+    // A stamp in the future is false (or a skewed clock): never after arrival.
+    sentAt: delayed && delayedAt < receivedAt ? delayedAt : receivedAt,
     delayed,
   };
 }

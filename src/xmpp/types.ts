@@ -1,4 +1,5 @@
 /** Plain data the session hands upward; no XML past this folder. */
+import type { AppError } from "../errors.ts";
 
 /** A one-to-one chat message that arrived. */
 export interface ChatMessage {
@@ -9,7 +10,10 @@ export interface ChatMessage {
   body: string;
   /** Stanza id, when the sender gave one. */
   id?: string;
-  /** When it was sent: the XEP-0203 delay stamp, else when it arrived. */
+  /**
+   * When it was sent: the XEP-0203 delay stamp, else when it arrived; never
+   * later than when it arrived (a stamp in the future is not believed).
+   */
   sentAt: Date;
   /** True when the server delivered it late (offline storage, XEP-0203). */
   delayed: boolean;
@@ -61,7 +65,14 @@ export type ConnectionStatus = "connecting" | "online" | "offline";
 export interface SessionErrorEvent {
   /** Who answered with the error (the contact or our server). */
   from?: string;
+  /**
+   * The id of the stanza that failed: for a message, the `id` that
+   * `sendMessage` resolved to, so a caller can tie the error to that line.
+   */
+  id?: string;
+  /** The error condition (RFC 6120, 8.3.3), one line, at most 64 characters. */
   condition: string;
+  /** The server's or contact's explanation, at most 1000 characters. */
   text?: string;
 }
 
@@ -83,6 +94,12 @@ export interface SessionEvents {
   roster: RosterItem;
   subscription: SubscriptionRequest;
   error: SessionErrorEvent;
+  /**
+   * An online connection ended without `stop()`: why, as the `AppError` to
+   * report (stream error such as `conflict`, connection lost, a stream rule
+   * the server broke …). Emitted before `status: "offline"`.
+   */
+  disconnected: AppError;
   status: ConnectionStatus;
 }
 
@@ -109,6 +126,14 @@ export interface SessionOptions {
   extraCa?: string;
   /** Limit for connecting and for each request, in ms (default 15 000). */
   timeoutMs?: number;
+  /**
+   * The strongest SASL mechanism this account used before (a value of
+   * `Session.mechanism` the caller stored). `start()` refuses any weaker one
+   * with a `DowngradeError` (an `AuthError`, exit 4) before sending the
+   * password. Ranking: SCRAM-SHA-256 > SCRAM-SHA-1 > PLAIN; other values
+   * pin nothing.
+   */
+  pinnedMechanism?: string;
 }
 
 /** What `sendMessage` resolves to once the server has the message. */
@@ -125,13 +150,36 @@ export interface Session extends AsyncDisposable {
   readonly bareJid: string;
   /** Where the time of `start()` went. */
   readonly timings: SessionTimings;
+  /**
+   * The SASL mechanism `start()` logged in with (`SCRAM-SHA-256`,
+   * `SCRAM-SHA-1` or `PLAIN`); `undefined` before. Store the strongest one
+   * seen per account and pass it back as `SessionOptions.pinnedMechanism`.
+   */
+  readonly mechanism: string | undefined;
+  /**
+   * The largest stanza the server accepts, in bytes: its XEP-0478
+   * `<max-bytes/>` when it advertises one, else 262144 (Prosody's default).
+   */
+  readonly maxStanzaBytes: number;
+  /**
+   * Throws `UsageError` unless a chat message of `body` to `to` can be sent:
+   * a valid recipient, no character XML 1.0 forbids, and the stanza (with
+   * room for what the server adds) within `maxStanzaBytes`, e.g.
+   * `Cannot send the message: it is 300 KiB, the server accepts at most 256 KiB`.
+   * Call it before logging the message; `sendMessage` calls it too.
+   */
+  assertSendable(to: string, body: string): void;
   /** Connects, secures, authenticates and binds. */
   start(): Promise<void>;
-  /** Sends a chat message; resolves when the server has acknowledged it. */
+  /**
+   * Sends a chat message; resolves when the server has acknowledged it.
+   * Rejects with `UsageError`, before writing anything, when
+   * `assertSendable` would throw.
+   */
   sendMessage(to: string, body: string): Promise<SentMessage>;
   /** Fetches the roster. */
   getRoster(): Promise<RosterItem[]>;
-  /** Adds or renames a roster contact. */
+  /** Adds or renames a roster contact (`UsageError` for a name XML forbids). */
   updateContact(
     jid: string,
     options?: { name?: string; groups?: string[] },
@@ -144,7 +192,7 @@ export interface Session extends AsyncDisposable {
   requestSubscription(jid: string): Promise<void>;
   /** Answers a contact's subscription request. */
   answerSubscription(jid: string, approve: boolean): Promise<void>;
-  /** Announces our presence (initial presence when called first). */
+  /** Announces our presence (initial presence when called first; `UsageError` for a status XML forbids). */
   sendPresence(show?: PresenceShow, status?: string): Promise<void>;
   /** Presences known for a contact's resources. */
   presencesOf(bareJid: string): Presence[];

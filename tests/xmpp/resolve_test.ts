@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ConfigError } from "../../src/errors.ts";
 import { orderSrv, resolveCandidates } from "../../src/xmpp/_resolve.ts";
 
 Deno.test("orderSrv() orders by priority, then weight, direct TLS first, and drops '.' targets", () => {
@@ -84,5 +85,44 @@ Deno.test("resolveCandidates() uses the configured server without DNS", async (t
       await resolveCandidates({ domain: "example.com", server: "::1" }),
       ["xmpp://[::1]:5222"],
     );
+  });
+});
+
+Deno.test("resolveCandidates() refuses a malformed server with ConfigError", async (t) => {
+  for (
+    const server of [
+      "http://x",
+      "xmpp://",
+      "xmpps://[::1",
+      "a b",
+      "xmpp://host/path",
+      "xmpp://user@host",
+    ]
+  ) {
+    await t.step(server, async () => {
+      await assert.rejects(
+        resolveCandidates({ domain: "example.com", server }),
+        (err: unknown) =>
+          err instanceof ConfigError &&
+          err.message.startsWith(`Invalid server "${server}"`),
+      );
+    });
+  }
+  await t.step("still takes hosts, addresses and xmpp(s) URIs", async () => {
+    for (
+      const server of [
+        "chat.example.com",
+        "127.0.0.1",
+        "::1",
+        "[::1]",
+        "xmpps://[::1]:5223",
+        "xmpp://chat.example.com",
+      ]
+    ) {
+      assert.equal(
+        (await resolveCandidates({ domain: "example.com", server })).length,
+        1,
+      );
+    }
   });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { downgradeHash } from "../../src/xmpp/_ssdp.ts";
 import { createScramClient } from "../../src/xmpp/scram.ts";
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -67,4 +68,44 @@ Deno.test("createScramClient() escapes = and , in user names", async () => {
     nonce: "n",
   });
   assert.equal(text(await scram.first()), "n,,n=a=3Db=2Cc,r=n");
+});
+
+Deno.test("createScramClient() refuses fewer than 4096 iterations (RFC 7677)", async () => {
+  const scram = createScramClient("SCRAM-SHA-256", {
+    username: "user",
+    password: "pencil",
+    nonce: "abc",
+  });
+  await scram.first();
+  await assert.rejects(
+    scram.final(bytes("r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4095")),
+    /fewer than the 4096 RFC 7677 requires/,
+  );
+});
+
+Deno.test("createScramClient() turns a server message that is not UTF-8 into a SyntaxError", async () => {
+  const scram = createScramClient("SCRAM-SHA-1", {
+    username: "user",
+    password: "pencil",
+  });
+  await scram.first();
+  await assert.rejects(scram.final(new Uint8Array([0xff, 0xfe])), SyntaxError);
+});
+
+Deno.test("downgradeHash() gives the value of XEP-0474's example", async () => {
+  assert.equal(
+    await downgradeHash("SHA-1", {
+      mechanisms: ["SCRAM-SHA-1-PLUS", "SCRAM-SHA-1"],
+      channelBindings: ["tls-server-end-point", "tls-exporter"],
+    }, "h"),
+    "G6k/rBLDqgOhRRaCuuatSDFkJ08=",
+  );
+});
+
+Deno.test("createScramClient() turns a character SASLprep prohibits into a SyntaxError", async () => {
+  const scram = createScramClient("SCRAM-SHA-256", {
+    username: "alice\u0007",
+    password: "pw",
+  });
+  await assert.rejects(scram.first(), SyntaxError);
 });
