@@ -163,6 +163,10 @@ class DenoSocket extends EventEmitter {
     if (!conn || this.#closed) {
       return callback(new ConnectionClosed("the connection is closed"));
     }
+    // A write carries the ACK itself: the pending keepalive is not needed,
+    // and sent late it could land after a stream restart's XML declaration,
+    // where a space is not well-formed (ejabberd closes the stream).
+    clearTimeout(this.#nudgeTimer);
     this.#send(conn, new TextEncoder().encode(data)).then(
       () => callback(),
       (err) => callback(err),

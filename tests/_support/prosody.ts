@@ -108,30 +108,6 @@ function extraGlobals(options: ProsodyOptions): string {
   return lines.map((line) => `${line}\n`).join("");
 }
 
-/** PEM files of a test CA and of a leaf certificate it signed for `localhost`. */
-export interface TestCertificates {
-  caFile: string;
-  certFile: string;
-  keyFile: string;
-}
-
-/**
- * Generates a test CA and a `localhost` leaf certificate in `dir`, as
- * {@linkcode startProsody} does, for other test servers.
- *
- * Requires `--allow-run=openssl` and write access to `dir`.
- */
-export async function makeTestCertificates(
-  dir: string,
-): Promise<TestCertificates> {
-  await makeCertificates(dir);
-  return {
-    caFile: join(dir, "ca.pem"),
-    certFile: join(dir, "localhost.crt"),
-    keyFile: join(dir, "localhost.key"),
-  };
-}
-
 function config(
   dir: string,
   port: number,

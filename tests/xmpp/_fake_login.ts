@@ -13,7 +13,7 @@ import {
   SERVER_HEADER,
   startFakeServer,
 } from "../_support/fake_server.ts";
-import { makeTestCertificates } from "../_support/prosody.ts";
+import { makeTestCertificates } from "../_support/test_ca.ts";
 
 export const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 
