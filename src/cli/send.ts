@@ -21,10 +21,15 @@ export const sendCommand: CommandSpec = {
     const contact = toBareJid(to, "recipient");
     const core = await ctx.core();
     const account = await core.account();
-    const { logAndSend } = await import("../core/mod.ts");
+    const { createMessaging } = await import("../core/mod.ts");
     await using session = await core.openSession(account);
     await using log = await core.openLog(account);
-    const sent = await logAndSend(session, log, contact, body);
+    const messaging = createMessaging({
+      session,
+      log,
+      notice: (line) => void ctx.err(`${line}\n`).catch(() => {}),
+    });
+    const sent = await messaging.send(contact, body);
     if (ctx.globals.timings) {
       await ctx.err(
         JSON.stringify({

@@ -22,7 +22,13 @@ export {
 } from "./buddy_list.ts";
 export { type Core, type CoreOptions, createCore } from "./core.ts";
 export type { InteractiveRun } from "./interactive_run.ts";
-export { logAndSend, logIncoming } from "./send.ts";
+export {
+  createMessaging,
+  DeliveryError,
+  type Messaging,
+  type MessagingOptions,
+  type Sent,
+} from "./messaging.ts";
 export { passwordFromCommand, promptPassword } from "./password.ts";
 export {
   type ReportedShow,

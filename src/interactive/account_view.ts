@@ -8,7 +8,10 @@ import {
   type Account,
   type AccountLog,
   type Core,
+  createMessaging,
+  type DeliveryError,
   mergeRoster,
+  type Messaging,
   type TicketBackground,
 } from "../core/mod.ts";
 import type {
@@ -20,6 +23,7 @@ import type {
   Session,
   SessionEvents,
 } from "../xmpp/mod.ts";
+import type { AppError } from "../errors.ts";
 
 /** Our own presence on an account, as last set with /status. */
 export interface OwnStatus {
@@ -38,8 +42,10 @@ export interface AccountEvents {
     type: "subscribe" | "subscribed" | "unsubscribe" | "unsubscribed",
   ): void;
   error(from: AccountView, error: SessionEvents["error"]): void;
-  /** The connection ended without /quit. */
-  offline(from: AccountView): void;
+  /** The connection ended without /quit; `reason` says why (conflict, lost …). */
+  offline(from: AccountView, reason: string | undefined): void;
+  /** A message already acknowledged came back undeliverable. */
+  bounce(from: AccountView, error: DeliveryError): void;
   /** A background task failed; said once per kind. */
   warn(from: AccountView, line: string): void;
 }
@@ -49,6 +55,8 @@ export interface AccountView {
   account: Account;
   session: Session;
   log: AccountLog;
+  /** Sending and receiving with logs, as every mode does it. */
+  messaging: Messaging;
   roster: Map<string, RosterItem>;
   /** Contacts who asked to see our presence and wait for /accept or /deny, oldest first. */
   pendingSubscriptions: Set<string>;
@@ -56,6 +64,8 @@ export interface AccountView {
   status: OwnStatus;
   /** False once the connection has ended. */
   online: boolean;
+  /** Why the connection ended, when the session said (conflict, lost …). */
+  lost?: AppError;
   /** The name shown and logged for a contact of this account. */
   nameOf(jid: string): string;
   /** Stops listening; the buddy list gets its last merge. */
@@ -81,6 +91,12 @@ export function createAccountView(
     account: options.account,
     session,
     log,
+    messaging: createMessaging({
+      session,
+      log,
+      notice: (line) => events.warn(view, line),
+      onBounce: (error) => events.bounce(view, error),
+    }),
     roster: new Map(options.roster.map((item) => [item.jid, item])),
     pendingSubscriptions: new Set(),
     tickets: options.tickets,
@@ -148,10 +164,13 @@ export function createAccountView(
       events.subscription(view, jid, request.type);
     }),
     session.on("error", (e) => events.error(view, e)),
+    session.on("disconnected", (error) => {
+      view.lost = error;
+    }),
     session.on("status", (status) => {
       if (status !== "offline" || !view.online) return;
       view.online = false;
-      events.offline(view);
+      events.offline(view, view.lost?.message);
     }),
   ];
   return view;

@@ -5,7 +5,7 @@
  * view prints it. With several accounts online, lines name their account.
  */
 import { type AppError, UsageError } from "../errors.ts";
-import { type Core, logAndSend, logIncoming } from "../core/mod.ts";
+import type { Core } from "../core/mod.ts";
 import type { ChatMessage } from "../xmpp/mod.ts";
 import type { Rich } from "../text/rich.ts";
 import { indentContinuation } from "../text/continuation.ts";
@@ -199,7 +199,7 @@ export function createApp(
           { hint: "/account shows the accounts" },
         );
       }
-      await logAndSend(to.account.session, to.account.log, to.jid, text);
+      await to.account.messaging.send(to.jid, text);
     },
     label(account, jid) {
       const name = account.nameOf(jid);
@@ -282,7 +282,7 @@ export function createApp(
 
   const events: AccountEvents = {
     async messages(account, batch) {
-      await logIncoming(account.log, batch, account.nameOf);
+      await account.messaging.receive(batch, account.nameOf);
       const shown: Rich[] = [];
       for (const m of batch) {
         const conversation = app.open(account, m.fromBare);
@@ -336,11 +336,17 @@ export function createApp(
         }`,
       );
     },
-    offline(account) {
+    offline(account, reason) {
       view.error(
-        `pidgin: ${account.account.jid} is offline: the connection to the server was lost`,
+        `pidgin: ${account.account.jid} is offline: ${
+          reason ?? "the connection to the server was lost"
+        }`,
       );
       app.updatePrompt();
+    },
+    bounce(_account, error) {
+      view.error(`pidgin: ${error.message}`);
+      app.fail(error);
     },
     warn(_account, line) {
       view.error(line);

@@ -215,9 +215,10 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
   const offStatus = app.accounts.map((account) =>
     account.session.on("status", (status) => {
       if (status !== "offline" || app.accounts.some((a) => a.online)) return;
-      fatal ??= new ConnectionError("The connection to the server was lost", {
-        hint: "Run pidgin again",
-      });
+      fatal ??= account.lost ??
+        new ConnectionError("The connection to the server was lost", {
+          hint: "Run pidgin again",
+        });
       stop();
     })
   );
@@ -265,6 +266,11 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
   if (interactive) process.stdout.write("\n");
   if (fatal) throw fatal;
   if (interrupted) throw new InterruptedError("Interrupted");
+  // Logging that stopped (a full disk …) was said when it happened; the
+  // exit status says it too, in a terminal as over a pipe.
+  const logFailure = app.accounts.find((a) => a.messaging.logFailure)
+    ?.messaging.logFailure;
+  if (logFailure) throw new ReportedError(logFailure);
   // Over a pipe the first failed line (or an account that could not go
   // online) decides the exit status; in a terminal the user saw each error.
   failure ??= failed[0]?.error;

@@ -166,12 +166,17 @@ export const ticketSyncCommand: CommandSpec = {
 async function openRelay(ctx: Parameters<CommandSpec["run"]>[2]) {
   const core = await ctx.core();
   const account = await core.account();
-  const { logAndSend } = await import("../../core/mod.ts");
+  const { createMessaging } = await import("../../core/mod.ts");
   const session = await core.openSession(account);
   const log = await core.openLog(account);
+  const messaging = createMessaging({
+    session,
+    log,
+    notice: (line) => void ctx.err(`${line}\n`).catch(() => {}),
+  });
   return {
     async send(contact: string, body: string) {
-      await logAndSend(session, log, contact, body);
+      await messaging.send(contact, body);
     },
     async [Symbol.asyncDispose]() {
       await log[Symbol.asyncDispose]();

@@ -1,0 +1,176 @@
+/**
+ * Sending and receiving chat messages with their logs, the same way in every
+ * mode: outgoing text is made sendable and logged before it is sent, and a
+ * bounce leaves an error line in the conversation; incoming messages are
+ * logged one write per conversation, and a conversation that cannot be
+ * logged never stops another one from being logged or shown.
+ */
+import { ConnectionError, StoreError, UsageError } from "../errors.ts";
+import { type LogEntry, sendFailureEntry } from "../store/mod.ts";
+import type { AccountLog } from "./account_log.ts";
+import { describeChanges, toSendableText } from "../text/outgoing.ts";
+import type {
+  ChatMessage,
+  SentMessage,
+  Session,
+  SessionErrorEvent,
+} from "../xmpp/mod.ts";
+
+/** What `send` resolves to: the message as it was sent and logged. */
+export interface Sent extends SentMessage {
+  to: string;
+  body: string;
+}
+
+/** Options for {@linkcode createMessaging}. */
+export interface MessagingOptions {
+  session: Session;
+  log: AccountLog;
+  /** Shows a one-line notice to the user (stderr, or above the prompt). */
+  notice(line: string): void;
+  /** A message already acknowledged came back undeliverable (its error line is logged). */
+  onBounce?(error: DeliveryError): void;
+}
+
+/** Sending and receiving for one account. */
+export interface Messaging {
+  /** Makes `body` sendable, logs it, sends it; rejects when it was not delivered. */
+  send(to: string, body: string): Promise<Sent>;
+  /** Logs messages that arrived together; never throws (see `logFailure`). */
+  receive(
+    batch: readonly ChatMessage[],
+    nameOf: (jid: string) => string,
+  ): Promise<void>;
+  /** Why logging stopped, when it did: the run's exit code says so. */
+  readonly logFailure: StoreError | undefined;
+}
+
+/** A message came back with an error: it was not delivered. */
+export class DeliveryError extends ConnectionError {}
+
+/** Sent messages and errors kept to match each other; older ones are dropped. */
+const RECENT = 256;
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.set(key, value);
+  if (map.size > RECENT) map.delete(map.keys().next().value!);
+}
+
+function deliveryError(to: string, error: SessionErrorEvent): DeliveryError {
+  return new DeliveryError(
+    `Cannot deliver the message to "${to}": ${error.condition}${
+      error.text ? ` (${error.text})` : ""
+    }`,
+    { hint: "Check the address; the message was not delivered" },
+  );
+}
+
+/** Creates the messaging of one account. */
+export function createMessaging(options: MessagingOptions): Messaging {
+  const { session, log, notice } = options;
+  let changesNoticed = false;
+  let logFailure: StoreError | undefined;
+  let logStopped = false;
+  /** Errors for messages whose acknowledgement is still awaited. */
+  const bounced = new Map<string, SessionErrorEvent>();
+  /** Messages acknowledged recently, by id: a bounce can still come for them. */
+  const sent = new Map<string, string>();
+  session.on("error", (e) => {
+    if (!e.id) return;
+    const to = sent.get(e.id);
+    if (to === undefined) return remember(bounced, e.id, e);
+    sent.delete(e.id);
+    // A bounce after the acknowledgement (a remote server's): logged and reported.
+    logDeliveryError(to, e.text || e.condition).then(() =>
+      options.onBounce?.(deliveryError(to, e))
+    );
+  });
+
+  const loggingFailed = (err: unknown) => {
+    const failure = err instanceof StoreError
+      ? err
+      : new StoreError(`Cannot write the chat log: ${String(err)}`, {
+        cause: err,
+      });
+    logFailure ??= failure;
+    if (logStopped) return;
+    logStopped = true;
+    notice(
+      `pidgin: Logging stopped: ${failure.message}; messages are still shown`,
+    );
+  };
+  const loggingWorks = () => {
+    if (!logStopped) return;
+    logStopped = false;
+    notice("pidgin: Logging resumed");
+  };
+
+  async function logDeliveryError(to: string, reason?: string): Promise<void> {
+    try {
+      await log.append(to, sendFailureEntry({ to, reason }));
+    } catch (err) {
+      loggingFailed(err);
+    }
+  }
+
+  return {
+    get logFailure() {
+      return logFailure;
+    },
+    async send(to, body) {
+      const made = toSendableText(body);
+      const changes = describeChanges(made);
+      if (changes && !changesNoticed) {
+        changesNoticed = true;
+        notice(changes);
+      }
+      if (made.text.trim() === "") {
+        throw new UsageError("Cannot send the message: the text is empty", {
+          hint: "Type some text",
+        });
+      }
+      // Refused before anything is logged: what the server will not take is not "sent".
+      session.assertSendable(to, made.text);
+      // Logged before it is sent: a crash after this line loses nothing.
+      await log.append(to, {
+        direction: "out",
+        name: log.ownName,
+        body: made.text,
+        time: new Date(),
+      });
+      const result = await session.sendMessage(to, made.text);
+      // A bounce from our own server arrives before its acknowledgement.
+      const error = bounced.get(result.id);
+      if (error) {
+        bounced.delete(result.id);
+        // jabber's handle_error: the server's text, else the condition.
+        await logDeliveryError(to, error.text || error.condition);
+        throw deliveryError(to, error);
+      }
+      remember(sent, result.id, to);
+      return { ...result, to, body: made.text };
+    },
+    async receive(batch, nameOf) {
+      const byContact = new Map<string, LogEntry[]>();
+      for (const m of batch) {
+        let entries = byContact.get(m.fromBare);
+        if (!entries) byContact.set(m.fromBare, entries = []);
+        entries.push({
+          direction: "in",
+          name: nameOf(m.fromBare),
+          body: m.body,
+          time: m.sentAt,
+        });
+      }
+      for (const [from, entries] of byContact) {
+        try {
+          await log.append(from, ...entries);
+          loggingWorks();
+        } catch (err) {
+          // One conversation that cannot be logged never stops the others.
+          loggingFailed(err);
+        }
+      }
+    },
+  };
+}
