@@ -77,7 +77,7 @@ export function createCore(options: CoreOptions): Core {
       return listAccounts(sources);
     },
     openSession(acc, { longLived = false } = {}) {
-      return openSession(acc, { longLived, timeoutMs });
+      return openSession(acc, { longLived, timeoutMs, purpleDir });
     },
     async openLog(acc, { enabled } = {}) {
       return openAccountLog({

@@ -1,5 +1,5 @@
 /** Starting an XMPP session for an account: its CA file, its resource, the timeout. */
-import { ConfigError } from "../errors.ts";
+import { AuthError, ConfigError } from "../errors.ts";
 import type { Session } from "../xmpp/mod.ts";
 import type { Account } from "./account.ts";
 import { sessionResource } from "./resource.ts";
@@ -23,20 +23,53 @@ async function readCaFile(file: string): Promise<string> {
   return text;
 }
 
+/** SASL mechanisms from weakest to strongest: an account never goes back down. */
+const STRENGTH = ["PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256"];
+
+/** The strongest mechanism an account has used, kept in pidgin's state for it. */
+async function pinFile(purpleDir: string, jid: string): Promise<string> {
+  const { accountStatePath } = await import("../store/mod.ts");
+  return accountStatePath(purpleDir, jid, "sasl.json");
+}
+
+async function readPin(file: string): Promise<string | undefined> {
+  const { readJsonFile } = await import("../store/mod.ts");
+  const data = await readJsonFile(file, { onDamaged: "set-aside" });
+  const mechanism = data && typeof data === "object" && "mechanism" in data
+    ? data.mechanism
+    : undefined;
+  return typeof mechanism === "string" && STRENGTH.includes(mechanism)
+    ? mechanism
+    : undefined;
+}
+
+async function raisePin(file: string, used: string | undefined): Promise<void> {
+  if (!used || !STRENGTH.includes(used)) return;
+  const { withFileLock, writeJsonFile } = await import("../store/mod.ts");
+  await withFileLock(file, async () => {
+    const pinned = await readPin(file);
+    if (pinned && STRENGTH.indexOf(pinned) >= STRENGTH.indexOf(used)) return;
+    await writeJsonFile(file, { mechanism: used });
+  });
+}
+
 /**
  * Connects, secures, authenticates and binds a session for `account`. A
  * long-lived session binds the account's resource exactly; a one-shot
- * command one of its own.
+ * command one of its own. The strongest SASL mechanism the account has used
+ * is remembered, and a server that offers only weaker ones is refused (a
+ * downgrade someone on the path may have caused).
  *
  * Requires net access (and read access to the CA file).
  */
 export async function openSession(
   account: Account,
-  options: { longLived: boolean; timeoutMs: number },
+  options: { longLived: boolean; timeoutMs: number; purpleDir: string },
 ): Promise<Session> {
   const password = await account.password();
   const extraCa = account.caFile ? await readCaFile(account.caFile) : undefined;
-  const { createSession } = await import("../xmpp/mod.ts");
+  const { createSession, DowngradeError } = await import("../xmpp/mod.ts");
+  const pin = await pinFile(options.purpleDir, account.jid);
   const session = createSession({
     jid: account.jid,
     password,
@@ -45,7 +78,23 @@ export async function openSession(
     port: account.port,
     extraCa,
     timeoutMs: options.timeoutMs,
+    pinnedMechanism: await (await import("../store/mod.ts")).withFileLock(
+      pin,
+      () => readPin(pin),
+    ),
   });
-  await session.start();
+  try {
+    await session.start();
+  } catch (err) {
+    if (err instanceof DowngradeError) {
+      throw new AuthError(err.message, {
+        cause: err,
+        hint:
+          `If the server really dropped it, delete "${pin}" to accept what it offers now`,
+      });
+    }
+    throw err;
+  }
+  await raisePin(pin, session.mechanism).catch(() => {});
   return session;
 }
