@@ -1,6 +1,7 @@
 /** Tab completion: commands, then contacts (by JID or alias) and statuses as arguments. */
 import type { App } from "./app.ts";
 import { COMMANDS } from "./commands/mod.ts";
+import { sanitizeForTerminal } from "../text/sanitize.ts";
 
 const STATUSES = ["available", "away", "xa", "dnd", "invisible"];
 
@@ -28,7 +29,8 @@ function contactCompletions(word: string, app: App): string[] {
       }
     }
   }
-  return [...found].sort();
+  // readline prints the candidates itself: names from the network are made harmless here.
+  return [...found].map(sanitizeForTerminal).filter((c) => c !== "").sort();
 }
 
 /** Completions for the line typed so far, as readline's completer returns them. */

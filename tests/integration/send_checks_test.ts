@@ -181,3 +181,38 @@ Deno.test("a message that cannot be logged is still shown; the run says logging 
   const [log] = await readConversationLogs(purple, "carol@localhost");
   assert.match(log!.text, /carol@localhost: and me\?\n/);
 });
+
+Deno.test("a contact whose JID is too long for a file name is logged in a shortened folder, both ways", async () => {
+  // Long enough that the log folder (with "@localhost") passes 255 bytes,
+  // short enough for Prosody to store the account.
+  const long = `${"x".repeat(248)}@localhost`;
+  await using prosody = await startProsody({
+    accounts: [
+      { jid: "alice@localhost", password: "alice-secret-pw" },
+      { jid: long, password: "long-secret-pw" },
+    ],
+  });
+  const purple = join(prosody.dir, "purple");
+  const env = aliceEnv(prosody, purple);
+  await using peer = await onlinePeer(prosody, long, "long-secret-pw");
+  const got = nextMessages(peer, 1);
+  const sent = await runCli(["send", long, "to the long one"], { env });
+  assert.equal(sent.code, 0, sent.stderr);
+  assert.equal((await got)[0]!.body, "to the long one");
+  await using pidgin = spawnCli([], { env });
+  await pidgin.writeLine("/status");
+  await pidgin.waitForOutput("You are available");
+  await peer.sendMessage("alice@localhost", "from the long one");
+  await pidgin.waitForOutput("from the long one");
+  await pidgin.writeLine("/quit");
+  assert.equal((await pidgin.finish()).code, 0);
+  const folders = [
+    ...Deno.readDirSync(join(purple, "logs", "jabber", "alice@localhost")),
+  ].map((e) => e.name);
+  assert.equal(folders.length, 1);
+  assert.match(folders[0]!, /^x{200,}~[0-9a-f]{32}$/);
+  const logged = await readConversationLogs(purple, folders[0]!);
+  const text = logged.map((l) => l.text).join("");
+  assert.match(text, /to the long one/);
+  assert.match(text, /from the long one/);
+});

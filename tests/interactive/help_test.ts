@@ -23,3 +23,25 @@ Deno.test("formatHelpRow() does not wrap without a terminal", () => {
     "/quit     Go offline",
   );
 });
+
+Deno.test("complete() never hands readline a name with escape sequences", async () => {
+  const { complete } = await import("../../src/interactive/completion.ts");
+  const account = {
+    roster: new Map([["evil@x", {
+      jid: "evil@x",
+      name: "\x1b]0;pwned\x07Eve",
+    }]]),
+    nameOf: () => "\x1b]0;pwned\x07Eve",
+  };
+  const app = { accounts: [account], conversations: new Map() };
+  const [candidates] = complete(
+    "/chat \x1b",
+    app as unknown as Parameters<typeof complete>[1],
+  );
+  for (const c of candidates) assert.ok(!c.includes("\x1b"), c);
+  const [byName] = complete(
+    "/chat e",
+    app as unknown as Parameters<typeof complete>[1],
+  );
+  assert.deepEqual(byName, ["evil@x"]);
+});

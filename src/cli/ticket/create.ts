@@ -1,5 +1,5 @@
 import { UsageError } from "../../errors.ts";
-import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
+import { toTerminalJson } from "../../text/sanitize.ts";
 import { readMessage } from "../_stdin.ts";
 import type { CommandSpec } from "../command.ts";
 import { createTicketFor, openTicketServices } from "./_services.ts";
@@ -90,7 +90,7 @@ export const ticketCreateCommand: CommandSpec = {
       );
     }
     await ctx.err(
-      `pidgin: ${sanitizeForTerminal(outcome.error.message)}\n` +
+      `pidgin: ${outcome.error.message}\n` +
         `The ticket for ${contact} is queued in the outbox (${outcome.outboxId}); ` +
         "pidgin ticket flush or the next run will create it, once\n",
     );

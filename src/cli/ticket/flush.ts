@@ -1,5 +1,4 @@
 import { BackendError } from "../../errors.ts";
-import { sanitizeForTerminal } from "../../text/sanitize.ts";
 import type { CommandSpec } from "../command.ts";
 import { openTicketServices } from "./_services.ts";
 
@@ -12,17 +11,16 @@ export const ticketFlushCommand: CommandSpec = {
   async run(_args, _options, ctx) {
     const services = await openTicketServices(ctx);
     const report = await services.flush({ force: true });
-    const c = sanitizeForTerminal;
     for (const d of report.delivered) {
       await ctx.out(
         "ticket" in d
-          ? `created ${c(d.ticket.id)}\n`
-          : `replied ${c(d.item.ticketId)} ${c(d.message.id)}\n`,
+          ? `created ${d.ticket.id}\n`
+          : `replied ${d.item.ticketId} ${d.message.id}\n`,
       );
     }
     for (const f of report.failed) {
       await ctx.err(
-        `failed ${f.item.id}: ${c(f.error.message)}\n` +
+        `failed ${f.item.id}: ${f.error.message}\n` +
           `hint: The backend refuses it as it is; pidgin ticket outbox --discard ${f.item.id} drops it\n`,
       );
     }

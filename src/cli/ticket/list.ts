@@ -1,5 +1,4 @@
 import { UsageError } from "../../errors.ts";
-import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
 import { formatTable } from "../_table.ts";
 import type { CommandSpec } from "../command.ts";
 import { openTicketServices } from "./_services.ts";
@@ -64,24 +63,23 @@ export const ticketListCommand: CommandSpec = {
       rows = items;
     }
     if (options.json) {
-      await ctx.out(toTerminalJson(rows) + "\n");
+      await ctx.json(rows);
       return;
     }
     if (rows.length === 0) {
       await ctx.err("No tickets\n");
       return;
     }
-    const clean = sanitizeForTerminal;
     await ctx.out(formatTable([
       ["ID", "STATUS", "CONTACT", "UPDATED", "SUBJECT"],
       ...rows.map((
         t,
       ) => [
-        clean(t.id),
+        t.id,
         t.status,
-        clean(t.contact),
+        t.contact,
         t.updatedAt.slice(0, 16).replace("T", " "),
-        clean(t.subject),
+        t.subject,
       ]),
     ]));
   },

@@ -1,23 +1,20 @@
 import { UsageError } from "../../errors.ts";
-import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
 import type { OutboxItem, RejectedItem } from "../../tickets/mod.ts";
 import type { CommandSpec } from "../command.ts";
 import { openTicketServices } from "./_services.ts";
 
-const c = sanitizeForTerminal;
-
 function describeItem(item: OutboxItem): string {
   const what = item.kind === "createTicket"
-    ? `create ticket for ${c(item.request.contact)}: ${
-      c(item.request.subject ?? item.request.message.body)
+    ? `create ticket for ${item.request.contact}: ${
+      item.request.subject ?? item.request.message.body
     }`
-    : `reply to ${c(item.ticketId)}: ${c(item.request.body)}`;
+    : `reply to ${item.ticketId}: ${item.request.body}`;
   const state = item.state === "failed"
     ? "failed, not retried"
     : `${item.attempts} attempt(s), next ${
       item.nextAttemptAt.slice(0, 19).replace("T", " ")
     } UTC`;
-  const error = item.lastError ? `; last error: ${c(item.lastError)}` : "";
+  const error = item.lastError ? `; last error: ${item.lastError}` : "";
   const drop = item.state === "failed"
     ? `; pidgin ticket outbox --discard ${item.id} removes it`
     : "";
@@ -25,9 +22,7 @@ function describeItem(item: OutboxItem): string {
 }
 
 function describeRejected(item: RejectedItem): string {
-  return `${c(item.id)}  rejected: ${c(item.reason)}\n    in ${
-    c(item.file)
-  }; pidgin ticket outbox --discard ${c(item.id)} removes it`;
+  return `${item.id}  rejected: ${item.reason}\n    in ${item.file}; pidgin ticket outbox --discard ${item.id} removes it`;
 }
 
 /** `pidgin ticket outbox`: what waits to reach the backend, and what was set aside. */
@@ -54,7 +49,7 @@ export const ticketOutboxCommand: CommandSpec = {
     if (options.discard !== undefined) {
       const id = String(options.discard);
       if (!await services.outbox.discard(id)) {
-        throw new UsageError(`No outbox item "${c(id).slice(0, 200)}"`, {
+        throw new UsageError(`No outbox item "${id.slice(0, 200)}"`, {
           hint: "Run pidgin ticket outbox to see the ids",
         });
       }
@@ -64,7 +59,7 @@ export const ticketOutboxCommand: CommandSpec = {
     const items = await services.outbox.list();
     const rejected = await services.outbox.rejected();
     if (options.json) {
-      await ctx.out(toTerminalJson([...items, ...rejected]) + "\n");
+      await ctx.json([...items, ...rejected]);
       return;
     }
     if (items.length === 0 && rejected.length === 0) {

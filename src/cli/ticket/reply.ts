@@ -1,5 +1,5 @@
 import { UsageError } from "../../errors.ts";
-import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
+import { toTerminalJson } from "../../text/sanitize.ts";
 import type { CommandSpec } from "../command.ts";
 import { checkLength, openTicketServices, settleFailed } from "./_services.ts";
 import { readMessage } from "../_stdin.ts";
@@ -45,14 +45,14 @@ export const ticketReplyCommand: CommandSpec = {
       await ctx.out(
         options.json
           ? toTerminalJson(delivered.message) + "\n"
-          : `${sanitizeForTerminal(delivered.message.id)}\n`,
+          : `${delivered.message.id}\n`,
       );
       return;
     }
     const failed = report.failed[0];
     if (failed) throw await settleFailed(services, failed);
     await ctx.err(
-      `pidgin: ${sanitizeForTerminal(report.deferred[0]!.error.message)}\n` +
+      `pidgin: ${report.deferred[0]!.error.message}\n` +
         `The reply to ${id} is queued in the outbox (${report.item.id}); pidgin ticket flush or the next run will send it, once\n`,
     );
   },

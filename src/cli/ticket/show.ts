@@ -1,6 +1,5 @@
 import { indentContinuation } from "../../text/continuation.ts";
 import { UsageError } from "../../errors.ts";
-import { sanitizeForTerminal, toTerminalJson } from "../../text/sanitize.ts";
 import type { CommandSpec } from "../command.ts";
 import { openTicketServices } from "./_services.ts";
 
@@ -19,20 +18,17 @@ export const ticketShowCommand: CommandSpec = {
     const ticket = await services.client.getTicket(id);
     await services.index.remember([ticket]);
     if (options.json) {
-      await ctx.out(toTerminalJson(ticket) + "\n");
+      await ctx.json(ticket);
       return;
     }
-    const c = sanitizeForTerminal;
     const lines = [
-      `${c(ticket.id)}  ${ticket.status}  ${ticket.priority}  ${
-        c(ticket.contact)
-      }`,
-      c(ticket.subject),
+      `${ticket.id}  ${ticket.status}  ${ticket.priority}  ${ticket.contact}`,
+      ticket.subject,
       "",
       ...ticket.messages.map((m) =>
-        `${m.createdAt.slice(0, 16).replace("T", " ")} ${
-          c(m.author.name)
-        } (${m.author.kind}): ${indentContinuation(c(m.body))}`
+        `${
+          m.createdAt.slice(0, 16).replace("T", " ")
+        } ${m.author.name} (${m.author.kind}): ${indentContinuation(m.body)}`
       ),
     ];
     await ctx.out(lines.join("\n") + "\n");

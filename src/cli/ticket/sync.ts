@@ -1,17 +1,15 @@
 import { indentContinuation } from "../../text/continuation.ts";
 import { InterruptedError, UsageError } from "../../errors.ts";
-import { sanitizeForTerminal } from "../../text/sanitize.ts";
 import type { SyncEvent } from "../../tickets/mod.ts";
 import type { CommandSpec } from "../command.ts";
 import { openTicketServices, type TicketServices } from "./_services.ts";
 
 function describe(id: string, event: SyncEvent): string {
-  const c = sanitizeForTerminal;
-  if (event.type === "status") return `${c(id)} status ${event.status}`;
+  if (event.type === "status") return `${id} status ${event.status}`;
   const m = event.message;
-  return `${c(id)} ${m.createdAt.slice(0, 16).replace("T", " ")} ${
-    c(m.author.name)
-  } (${m.author.kind}): ${indentContinuation(c(m.body))}`;
+  return `${id} ${
+    m.createdAt.slice(0, 16).replace("T", " ")
+  } ${m.author.name} (${m.author.kind}): ${indentContinuation(m.body)}`;
 }
 
 type Relay = Awaited<ReturnType<typeof openRelay>>;
