@@ -3,17 +3,7 @@ import { formatTable } from "./_table.ts";
 import type { CliContext } from "./context.ts";
 import type { CommandSpec } from "./command.ts";
 
-/** One contact as the roster commands print it. */
-interface Row {
-  jid: string;
-  name: string | null;
-  displayName: string;
-  subscription: string;
-  pending: boolean;
-  groups: string[];
-  presence: string;
-  status: string | null;
-}
+import type { RosterRow as Row } from "../core/mod.ts";
 
 async function print(ctx: CliContext, rows: Row[], json: boolean) {
   if (json) return await ctx.json(rows);
@@ -106,7 +96,7 @@ export const rosterCommand: CommandSpec = {
     }
     const core = await ctx.core();
     const account = await core.account();
-    const { mergeRoster } = await import("../core/mod.ts");
+    const { mergeRoster, rosterRows } = await import("../core/mod.ts");
     await using session = await core.openSession(account);
     // Names follow the one rule both modes use (libpurple's).
     await using names = await core.openLog(account, { enabled: false });
@@ -115,24 +105,6 @@ export const rosterCommand: CommandSpec = {
     await session.sendPresence();
     // Presence of local contacts arrives before the answer to a later ping.
     await session.roundTrip();
-    const rows = items.sort((a, b) => a.jid.localeCompare(b.jid)).map(
-      (item) => {
-        const best =
-          session.presencesOf(item.jid).sort((a, b) =>
-            b.priority - a.priority
-          )[0];
-        return {
-          jid: item.jid,
-          name: item.name ?? null,
-          displayName: names.nameOf(item.jid, item.name),
-          subscription: item.subscription,
-          pending: item.pending,
-          groups: item.groups,
-          presence: best?.show ?? "offline",
-          status: best?.status ?? null,
-        };
-      },
-    );
-    await print(ctx, rows, !!options.json);
+    await print(ctx, rosterRows(items, session, names), !!options.json);
   },
 };

@@ -21,6 +21,13 @@ export {
   offlineRoster,
 } from "./buddy_list.ts";
 export { type Core, type CoreOptions, createCore } from "./core.ts";
+export {
+  listTickets,
+  type RosterRow,
+  rosterRows,
+  type TicketListing,
+  type TicketRow,
+} from "./listings.ts";
 export type { InteractiveRun } from "./interactive_run.ts";
 export {
   createMessaging,

@@ -43,25 +43,8 @@ export const ticketListCommand: CommandSpec = {
       : toBareJid(String(options.contact), "--contact");
     const offline = Boolean(options.offline);
     const services = await openTicketServices(ctx, { offline });
-    let rows: {
-      id: string;
-      status: string;
-      contact: string;
-      subject: string;
-      updatedAt: string;
-    }[];
-    if (offline) {
-      rows = await services.index.list({ contact, status });
-    } else {
-      await services.flush();
-      const { listAllTickets } = await import("../../tickets/mod.ts");
-      const items = await listAllTickets(services.client, {
-        status: status as "open" | undefined,
-        contact,
-      });
-      await services.index.remember(items);
-      rows = items;
-    }
+    const { listTickets } = await import("../../core/mod.ts");
+    const { rows } = await listTickets(services, { status, contact, offline });
     if (options.json) {
       await ctx.json(rows);
       return;

@@ -1,4 +1,6 @@
 import { UsageError } from "../../errors.ts";
+import { rosterRows } from "../../core/mod.ts";
+import type { RosterItem } from "../../xmpp/mod.ts";
 import type { App, Conversation } from "../app.ts";
 import type { SlashCommand } from "./command.ts";
 
@@ -99,24 +101,27 @@ export const list: SlashCommand = {
   run(_args, app) {
     const { view } = app;
     const rows = app.accounts.flatMap((account) => {
-      const jids = new Set(account.roster.keys());
+      // The roster, and conversations with people who are not in it.
+      const items = new Map<string, RosterItem>(account.roster);
       for (const c of app.conversations.values()) {
-        if (c.account === account) jids.add(c.jid);
+        if (c.account !== account || items.has(c.jid)) continue;
+        items.set(c.jid, {
+          jid: c.jid,
+          subscription: "none",
+          pending: false,
+          groups: [],
+        });
       }
-      return [...jids].map((jid) => {
-        const best = account.online
-          ? account.session.presencesOf(jid).sort((a, b) =>
-            b.priority - a.priority
-          )[0]
-          : undefined;
-        return {
-          account,
-          jid,
-          show: best?.show ?? "offline",
-          status: best?.status,
-          conversation: app.conversations.get(`${account.account.jid}\0${jid}`),
-        };
-      });
+      const session = account.online ? account.session : undefined;
+      return rosterRows(items.values(), session, account.log).map((row) => ({
+        account,
+        jid: row.jid,
+        show: row.presence,
+        status: row.status,
+        conversation: app.conversations.get(
+          `${account.account.jid}\0${row.jid}`,
+        ),
+      }));
     }).sort((a, b) =>
       Number(!!b.conversation) - Number(!!a.conversation) ||
       SHOW_ORDER.indexOf(a.show) - SHOW_ORDER.indexOf(b.show) ||

@@ -1,4 +1,5 @@
 import { UsageError } from "../../errors.ts";
+import { type RosterRow, rosterRows } from "../../core/mod.ts";
 import type { AccountView, App } from "../app.ts";
 import type { SlashCommand } from "./command.ts";
 
@@ -21,35 +22,30 @@ export const roster: SlashCommand = {
 
 function showRoster(app: App, account: AccountView): void {
   const { view } = app;
-  {
-    const groups = new Map<string, string[]>();
-    for (const item of account.roster.values()) {
-      for (const group of item.groups.length ? item.groups : ["Buddies"]) {
-        groups.set(group, [...(groups.get(group) ?? []), item.jid]);
-      }
+  const rows = rosterRows(
+    account.roster.values(),
+    account.online ? account.session : undefined,
+    account.log,
+  );
+  if (rows.length === 0) {
+    return view.line("The roster is empty: /add <jid> [alias] [group]");
+  }
+  const groups = new Map<string, RosterRow[]>();
+  for (const row of rows) {
+    for (const group of row.groups.length ? row.groups : ["Buddies"]) {
+      groups.set(group, [...(groups.get(group) ?? []), row]);
     }
-    if (groups.size === 0) {
-      return view.line("The roster is empty: /add <jid> [alias] [group]");
-    }
-    for (const group of [...groups.keys()].sort()) {
-      view.line(view.bold(group));
-      for (const jid of groups.get(group)!.sort()) {
-        const item = account.roster.get(jid)!;
-        const best = account.online
-          ? account.session.presencesOf(jid).sort((a, b) =>
-            b.priority - a.priority
-          )[0]
-          : undefined;
-        const status = best?.status ? ` "${best.status}"` : "";
-        const pending = item.pending ? ", request pending" : "";
-        view.line([
-          "  ",
-          view.name(account.nameOf(jid)),
-          ` <${jid}>  ${
-            best?.show ?? "offline"
-          }${status}  [${item.subscription}${pending}]`,
-        ]);
-      }
+  }
+  for (const group of [...groups.keys()].sort()) {
+    view.line(view.bold(group));
+    for (const r of groups.get(group)!) {
+      const status = r.status ? ` "${r.status}"` : "";
+      const pending = r.pending ? ", request pending" : "";
+      view.line([
+        "  ",
+        view.name(r.displayName),
+        ` <${r.jid}>  ${r.presence}${status}  [${r.subscription}${pending}]`,
+      ]);
     }
   }
 }

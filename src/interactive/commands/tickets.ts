@@ -56,23 +56,15 @@ export const tickets: SlashCommand = {
   async run(_args, app) {
     const { contact, services: s } = current(app);
     const { view } = app;
-    let rows: { id: string; status: string; subject: string }[];
-    try {
-      const page = await s.client.listTickets({
-        contact,
-        limit: 100,
-      });
-      await s.index.remember(page.items);
-      rows = page.items;
-    } catch (err) {
+    const { listTickets } = await import("../../core/mod.ts");
+    const { rows, fromIndex } = await listTickets(s, {
+      contact,
+      fallback: true,
+    });
+    if (fromIndex) {
       view.line(
-        view.dim(
-          `${
-            err instanceof Error ? err.message : err
-          }; showing the local index`,
-        ),
+        view.dim(`${fromIndex.because.message}; showing the local index`),
       );
-      rows = await s.index.list({ contact });
     }
     if (rows.length === 0) return view.line(`No tickets for ${contact}`);
     for (const t of rows) {
