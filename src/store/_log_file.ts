@@ -27,6 +27,8 @@ export interface AppendPlan {
   footer: string;
   /** Runs after the body is written, with the byte offset it starts at; a throw undoes the append. */
   after?: (bodyOffset: number, prefixBytes: number) => void;
+  /** Runs right before the bytes are written, with where they go and what they are; a throw cancels the append. */
+  before?: (start: number, bytes: Uint8Array) => void;
 }
 
 const encoder = new TextEncoder();
@@ -167,6 +169,7 @@ export class LogFile {
       const bytes = encoder.encode(prefix + plan.body);
       const prefixBytes = prefix ? encoder.encode(prefix).length : 0;
       this.#end = undefined;
+      plan.before?.(size, bytes);
       writeAll(this.#write, file, bytes);
       plan.after?.(size + prefixBytes, prefixBytes);
       this.#end = size + bytes.length;

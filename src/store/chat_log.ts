@@ -19,10 +19,12 @@ import {
   formatLogEntry,
   formatLogFooter,
   formatLogHeader,
+  isNotice,
   type LogEntry,
   type LogStyle,
 } from "./chat_log_format.ts";
 import { formatFileStamp } from "./log_time.ts";
+import { ledgerHash, type MessageLedger } from "./message_ledger.ts";
 import { conversationLogDir, logBoundsPath } from "./paths.ts";
 
 /** Options for {@linkcode createChatLog}. */
@@ -41,6 +43,8 @@ export interface ChatLogOptions {
   writeSync?: WriteSync;
   /** The clock that names files and dates lines (`new Date()` by default). */
   clock?: () => Date;
+  /** Where entries with `ledger` ids are recorded, right before they are written. */
+  ledger?: Pick<MessageLedger, "record" | "forget">;
 }
 
 /** The logs of one account; close it to finish html files. */
@@ -114,14 +118,43 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
     const records = style.format === "txt"
       ? entries.map((e, i) => boundsRecord(e, lines[i]!))
       : [];
-    log.file.append({
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (const e of entries) {
+      if (isNotice(e) || !e.ledger) continue;
+      ids.push(...e.ledger.ids);
+      cursor = e.ledger.cursor ?? cursor;
+    }
+    const ledger = ids.length > 0 ? options.ledger : undefined;
+    let recorded = false;
+    const plan = {
       header: () => header(contact, log.opened),
       body: lines.join(""),
+      before: ledger
+        ? (start: number, bytes: Uint8Array) => {
+          ledger.record({
+            path: log.file.path,
+            start,
+            length: bytes.length,
+            hash: ledgerHash(bytes),
+            ids,
+            cursor,
+          });
+          recorded = true;
+        }
+        : undefined,
       footer: formatLogFooter(style),
       after: records.some((r) => r !== undefined)
-        ? (offset) => writeBounds(log.bounds, offset, lines, records)
+        ? (offset: number) => writeBounds(log.bounds, offset, lines, records)
         : undefined,
-    });
+    };
+    try {
+      log.file.append(plan);
+    } catch (err) {
+      // The ledger's line no longer matches the log: it is not true.
+      if (recorded) ledger?.forget(ids);
+      throw err;
+    }
   }
 
   return {

@@ -24,6 +24,11 @@ export interface LogMessage {
   body: string;
   /** When it was sent (a delayed message keeps its original time). */
   time: Date;
+  /**
+   * What the message ledger records with it (not written to the log): its
+   * ids, and its archive id when it is the newest archived message logged.
+   */
+  ledger?: { ids: readonly string[]; cursor?: string };
 }
 
 /**

@@ -59,6 +59,11 @@ export {
 } from "./json_files.ts";
 export { withFileLock } from "./file_lock.ts";
 export {
+  type LedgerRecord,
+  type MessageLedger,
+  openMessageLedger,
+} from "./message_ledger.ts";
+export {
   type AccountSettingEdit,
   AccountsXml,
   bareJidOf,

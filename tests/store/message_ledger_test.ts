@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { createChatLog } from "../../src/store/chat_log.ts";
+import { openMessageLedger } from "../../src/store/message_ledger.ts";
+import { loadZoneNames } from "../../src/store/zone_names.ts";
+
+const style = {
+  format: "txt" as const,
+  locale: "C" as const,
+  zone: await loadZoneNames("UTC0"),
+};
+
+function entry(body: string, ids: string[], cursor?: string) {
+  return {
+    direction: "in" as const,
+    name: "bob@x",
+    body,
+    time: new Date(),
+    ledger: { ids, cursor },
+  };
+}
+
+Deno.test("openMessageLedger() knows across a restart what was logged, and the cursor", async () => {
+  const purple = await Deno.makeTempDir();
+  const ledger = openMessageLedger(purple, "alice@x");
+  const log = createChatLog({
+    purpleDir: purple,
+    account: "alice@x",
+    accountFull: "alice@x/pidgin",
+    style,
+    ledger,
+  });
+  await log.append("bob@x", entry("one", ["s:1", "m:bob@x/a"], "1"));
+  await log.append("bob@x", entry("two", ["s:2"], "2"));
+  await log.close();
+  ledger.close();
+  const again = openMessageLedger(purple, "alice@x");
+  assert.ok(again.has("s:1") && again.has("m:bob@x/a") && again.has("s:2"));
+  assert.ok(!again.has("s:3"));
+  assert.equal(again.cursor(), "2");
+  again.close();
+  await Deno.remove(purple, { recursive: true });
+});
+
+Deno.test("openMessageLedger() drops a record whose log write never happened (a kill in between)", async () => {
+  const purple = await Deno.makeTempDir();
+  const ledger = openMessageLedger(purple, "alice@x");
+  const log = createChatLog({
+    purpleDir: purple,
+    account: "alice@x",
+    accountFull: "alice@x/pidgin",
+    style,
+    ledger,
+  });
+  await log.append("bob@x", entry("kept", ["s:1"], "1"));
+  await log.close();
+  // As if the process died after the ledger line and before the log write.
+  ledger.record({
+    path: join(purple, "logs/jabber/alice@x/bob@x/never-written.txt"),
+    start: 0,
+    length: 10,
+    hash: "00000000",
+    ids: ["s:2"],
+    cursor: "2",
+  });
+  ledger.close();
+  const again = openMessageLedger(purple, "alice@x");
+  assert.ok(again.has("s:1"));
+  assert.ok(
+    !again.has("s:2"),
+    "the message was never logged: it must come again",
+  );
+  assert.equal(again.cursor(), "1");
+  again.close();
+  await Deno.remove(purple, { recursive: true });
+});
+
+Deno.test("a failed log write leaves its ids unknown, in this process and after a restart", async () => {
+  const purple = await Deno.makeTempDir();
+  const ledger = openMessageLedger(purple, "alice@x");
+  let fail = false;
+  const log = createChatLog({
+    purpleDir: purple,
+    account: "alice@x",
+    accountFull: "alice@x/pidgin",
+    style,
+    ledger,
+    writeSync: (file, bytes) => {
+      if (fail) throw Object.assign(new Error("No space"), { code: "ENOSPC" });
+      return file.writeSync(bytes);
+    },
+  });
+  await log.append("bob@x", entry("first", ["s:1"]));
+  fail = true;
+  await assert.rejects(log.append("bob@x", entry("lost", ["s:2"])));
+  assert.ok(!ledger.has("s:2"));
+  fail = false;
+  // A later write of the same size at the same place does not make the failed record true.
+  await log.append("bob@x", entry("last", ["s:3"]));
+  await log.close();
+  ledger.close();
+  const again = openMessageLedger(purple, "alice@x");
+  assert.deepEqual(["s:1", "s:2", "s:3"].map((id) => again.has(id)), [
+    true,
+    false,
+    true,
+  ]);
+  again.close();
+  await Deno.remove(purple, { recursive: true });
+});
+
+Deno.test("a ledger sees what another process recorded after refresh()", async () => {
+  const purple = await Deno.makeTempDir();
+  const a = openMessageLedger(purple, "alice@x");
+  const b = openMessageLedger(purple, "alice@x");
+  a.record({ path: "", start: 0, length: 0, hash: "", ids: ["o:x"] });
+  assert.ok(!b.has("o:x"));
+  b.refresh();
+  assert.ok(b.has("o:x"));
+  a.close();
+  b.close();
+  await Deno.remove(purple, { recursive: true });
+});
