@@ -2,12 +2,7 @@
 import type { TicketServices } from "../../core/mod.ts";
 import type { CliContext } from "../context.ts";
 
-export {
-  checkLength,
-  createTicketFor,
-  settleFailed,
-  type TicketServices,
-} from "../../core/mod.ts";
+export type { TicketServices } from "../../core/mod.ts";
 
 /** Opens the ticket services; `offline` needs no backend settings. */
 export async function openTicketServices(

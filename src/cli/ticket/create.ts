@@ -2,7 +2,7 @@ import { UsageError } from "../../errors.ts";
 import { toTerminalJson } from "../../text/sanitize.ts";
 import { readMessage } from "../_stdin.ts";
 import type { CommandSpec } from "../command.ts";
-import { createTicketFor, openTicketServices } from "./_services.ts";
+import { openTicketServices } from "./_services.ts";
 
 /** `pidgin ticket create <jid> [message...]`. */
 export const ticketCreateCommand: CommandSpec = {
@@ -34,6 +34,7 @@ export const ticketCreateCommand: CommandSpec = {
     },
   ],
   async run([who, ...words], options, ctx) {
+    const { createTicketFor } = await import("../../core/mod.ts");
     if (!who) throw new UsageError("Cannot create a ticket: expected <jid>");
     const body = await readMessage(words, "create a ticket");
     const priority = options.priority === undefined

@@ -1,7 +1,7 @@
 import { UsageError } from "../../errors.ts";
 import { toTerminalJson } from "../../text/sanitize.ts";
 import type { CommandSpec } from "../command.ts";
-import { checkLength, openTicketServices, settleFailed } from "./_services.ts";
+import { openTicketServices } from "./_services.ts";
 import { readMessage } from "../_stdin.ts";
 
 /** `pidgin ticket reply <id> [message...]`. */
@@ -19,6 +19,7 @@ export const ticketReplyCommand: CommandSpec = {
     description: "print the added message as JSON",
   }],
   async run([given, ...words], options, ctx) {
+    const { checkLength, settleFailed } = await import("../../core/mod.ts");
     if (!given) throw new UsageError("Cannot reply: expected a ticket <id>");
     const tickets = await import("../../tickets/mod.ts");
     const id = tickets.parseTicketId(given);
