@@ -28,13 +28,15 @@ export interface ParsedEntry {
   direction?: "in" | "out";
 }
 
-const STAMP =
+/** A txt entry's timestamp: `(06:18:07 PM) `, `(11/25/2026 04:20:16 PM) `. */
+export const STAMP =
   /^\(((?:\d\d?\/\d\d?\/\d\d(?:\d\d)? )?\d\d?:\d\d:\d\d(?: [AP]M)?)\) /;
-const TXT_HEADER =
+/** The header line a txt log starts with (one per opening). */
+export const TXT_HEADER =
   /^(?:Conversation with|System log for account) .* \([a-z]+\)$/;
 
 /** Splits `(time) rest` of a plain txt entry by its text alone. */
-function splitTxt(text: string): ParsedEntry {
+export function splitTxt(text: string): ParsedEntry {
   const m = STAMP.exec(text);
   if (!m) return { text };
   const rest = text.slice(m[0].length);
@@ -55,7 +57,7 @@ function splitTxt(text: string): ParsedEntry {
 const decoder = new TextDecoder();
 
 /** Reads a recorded entry; undefined when the record does not fit the text. */
-function fromRecord(
+export function fromRecord(
   bytes: Uint8Array,
   b: EntryBounds,
 ): ParsedEntry | undefined {
@@ -150,7 +152,7 @@ const DIRECTIONS: Record<string, "in" | "out"> = {
 };
 
 /** Reads one html entry line (html_logger_write's formats). */
-function htmlEntry(line: string): ParsedEntry {
+export function htmlEntry(line: string): ParsedEntry {
   const text = render(line);
   const notice = HTML_ERROR.exec(line) ?? HTML_SYSTEM.exec(line);
   if (notice) {
@@ -172,14 +174,17 @@ function htmlEntry(line: string): ParsedEntry {
   };
 }
 
+/** True for the lines of an html log that are the document, not an entry. */
+export function isHtmlFrame(line: string): boolean {
+  return line.startsWith("<!DOCTYPE") || line.startsWith("<html") ||
+    /^<\/(p|body|html)>$/.test(line);
+}
+
 /** Splits an html log into entries, one per line; the document's own lines are left out. */
 export function parseHtmlEntries(text: string): ParsedEntry[] {
   const entries: ParsedEntry[] = [];
   for (const line of text.split("\n")) {
-    if (
-      line.startsWith("<!DOCTYPE") || line.startsWith("<html") ||
-      /^<\/(p|body|html)>$/.test(line)
-    ) continue;
+    if (isHtmlFrame(line)) continue;
     const entry = htmlEntry(line);
     if (entry.text.trim() !== "") entries.push(entry);
   }

@@ -57,3 +57,16 @@ export {
   writeJsonFile,
 } from "./json_files.ts";
 export { withFileLock } from "./file_lock.ts";
+export {
+  type IndexHit,
+  type IndexPage,
+  type IndexProgress,
+  type IndexQuery,
+  type LogIndex,
+  openLogIndex,
+  parseSearchQuery,
+  type QueryNode,
+  type Rebuilt,
+  type UpdateOptions,
+  type UpdateResult,
+} from "./log_index.ts";
