@@ -149,7 +149,7 @@ export function applyPlan(
       (db.prepare("SELECT id FROM convs WHERE account = ? AND folder = ?")
         .get(acc, dir.folder) as { id: number }).id,
     );
-    const conv = { id, meta: metaWords(id, acc, room) };
+    const conv = { id, meta: metaWords(id, room) };
     convs.set(key, conv);
     return conv;
   };

@@ -85,8 +85,11 @@ export class IndexWriter {
 
   /** Queues entries of `file`; `meta` holds the index's own words for its conversation. */
   add(file: number, meta: string, entries: ScannedEntry[]): void {
-    for (const e of entries) {
-      this.#pending.push({ ...e, file, meta, id: 0 });
+    for (const e of entries as Pending[]) {
+      e.file = file;
+      e.meta = meta;
+      e.id = 0;
+      this.#pending.push(e);
       this.#text += e.text.length;
     }
   }
@@ -271,7 +274,10 @@ export class IndexWriter {
   }
 }
 
-/** The index's own words for a conversation: its id, its account's, and whether it is a room. */
-export function metaWords(conv: number, account: number, room: boolean) {
-  return `${META}c${conv} ${META}a${account}${room ? ` ${META}r` : ""}`;
+/**
+ * The index's own words for a conversation: its id, and whether it is a
+ * room. (An account is searched as the list of its conversations.)
+ */
+export function metaWords(conv: number, room: boolean) {
+  return `${META}c${conv}${room ? ` ${META}r` : ""}`;
 }

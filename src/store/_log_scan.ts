@@ -12,8 +12,10 @@ import type { EntryClock } from "./_entry_time.ts";
 import {
   fromRecord,
   htmlEntry,
+  htmlParts,
   isHtmlFrame,
   type ParsedEntry,
+  render,
   splitTxt,
   STAMP,
   TXT_HEADER,
@@ -167,13 +169,16 @@ export function scanHtml(
     if (nl < 0) break;
     const line = decodeCapped(bytes, at, nl);
     if (!isHtmlFrame(line)) {
-      const e = htmlEntry(line);
-      if (e.text.trim() !== "") {
+      // Only the message text is indexed: the whole line is rendered only
+      // when it is of no known format.
+      const parts = htmlParts(line);
+      const text = parts?.body ?? render(line);
+      if (parts || text.trim() !== "") {
         entries.push({
           start: base + at,
           end: base + nl + 1,
-          time: clock.at(e.time),
-          text: indexText(e),
+          time: clock.at(parts?.time),
+          text,
         });
       }
     }

@@ -62,7 +62,11 @@ export interface LogIndex extends Disposable {
   readonly path: string;
   /** Indexes what changed in the logs since the last update (nothing, usually). */
   update(options?: UpdateOptions): Promise<UpdateResult>;
-  /** One page of hits, newest first; see {@linkcode parseSearchQuery}. */
+  /**
+   * One page of hits, newest first, from the index as it is (call
+   * {@linkcode update} first); see {@linkcode parseSearchQuery}. An index
+   * found damaged by the query is rebuilt, then the query runs again.
+   */
   search(query: IndexQuery, options?: UpdateOptions): Promise<IndexPage>;
   close(): void;
 }
@@ -211,11 +215,13 @@ export function openLogIndex(
     path,
     update,
     async search(query, options = {}) {
-      await update(options);
       try {
+        db ??= openIndexDb(path, false).db;
         return searchIndex(db!, logs, query);
       } catch (err) {
-        if (!isDamage(err)) throw refused(err);
+        if (!isDamage(err) && !(err instanceof IndexReplaceNeeded)) {
+          throw refused(err);
+        }
       }
       // Damaged in a way only a query shows: build it again, once.
       await locked(options.onProgress, true);

@@ -133,7 +133,8 @@ export function parseTxtEntries(
 }
 
 /** Renders html as Pidgin's viewer shows it: `<br>` a newline, tags dropped, entities decoded. */
-function render(html: string): string {
+export function render(html: string): string {
+  if (!html.includes("<") && !html.includes("&")) return html;
   return decodeHTML(
     html.replace(/<br\s*\/?>$/i, "").replace(/<br\s*\/?>/gi, "\n")
       .replace(/<[^>]*>/g, ""),
@@ -151,27 +152,39 @@ const DIRECTIONS: Record<string, "in" | "out"> = {
   "#16569E": "out",
 };
 
-/** Reads one html entry line (html_logger_write's formats). */
-export function htmlEntry(line: string): ParsedEntry {
-  const text = render(line);
-  const notice = HTML_ERROR.exec(line) ?? HTML_SYSTEM.exec(line);
-  if (notice) {
-    const kind = line.startsWith('<span style="color') ? "error" : "system";
-    return { text, time: notice[1], kind, body: render(notice[2]!) };
+/**
+ * What one html entry line (html_logger_write's formats) says, without the
+ * rendered text of the whole line; undefined for a line of no known format.
+ */
+export function htmlParts(line: string): Omit<ParsedEntry, "text"> | undefined {
+  if (!line.startsWith("<span style=")) return undefined;
+  if (
+    !line.startsWith('<span style="color: #') ||
+    line.startsWith('<span style="color: #FF0000">')
+  ) {
+    const notice = HTML_ERROR.exec(line) ?? HTML_SYSTEM.exec(line);
+    if (notice) {
+      const kind = line.startsWith('<span style="color') ? "error" : "system";
+      return { time: notice[1], kind, body: render(notice[2]!) };
+    }
   }
   const m = HTML_MESSAGE.exec(line);
-  if (!m) return { text };
+  if (!m) return undefined;
   const label = decodeHTML(m[3]!);
   const action = m[1] === "#062585" && label.startsWith("***");
-  if (!action && !label.endsWith(":")) return { text };
+  if (!action && !label.endsWith(":")) return undefined;
   return {
-    text,
     time: decodeHTML(m[2]!),
     kind: action ? "action" : "message",
     name: action ? label.slice(3) : label.slice(0, -1),
     body: render(m[4]!),
     direction: action ? undefined : DIRECTIONS[m[1]!.toUpperCase()],
   };
+}
+
+/** Reads one html entry line (html_logger_write's formats). */
+export function htmlEntry(line: string): ParsedEntry {
+  return { text: render(line), ...htmlParts(line) };
 }
 
 /** True for the lines of an html log that are the document, not an entry. */
