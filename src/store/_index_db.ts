@@ -89,10 +89,23 @@ export function removeIndex(path: string): void {
 /** Why the index was built afresh, if it was. */
 export type Rebuilt = "new" | "damaged" | "unreadable" | "old-version";
 
+/** Settings of a connection. WAL is set when the file is made (under the lock) and stays. */
 function tune(db: DatabaseSync): void {
   db.exec(
-    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY",
+    "PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY",
   );
+}
+
+function createSchema(db: DatabaseSync): void {
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    db.exec(SCHEMA);
+    db.exec("COMMIT");
+  } catch (err) {
+    db.exec("ROLLBACK");
+    throw err;
+  }
 }
 
 function ensureFile(path: string): boolean {
@@ -149,13 +162,18 @@ export function openIndexDb(
       const tables = db.prepare("SELECT count(*) AS n FROM sqlite_schema")
         .get() as { n: number };
       if (tables.n === 0) {
-        db.exec(SCHEMA);
+        if (!mayReplace) {
+          db.close();
+          throw new IndexReplaceNeeded("new");
+        }
+        createSchema(db);
         return { db, rebuilt: rebuilt ?? "new" };
       }
     }
     if (version === SCHEMA_VERSION) return { db, rebuilt };
     rebuilt = "old-version";
   } catch (err) {
+    if (err instanceof IndexReplaceNeeded) throw err;
     db?.close();
     db = undefined;
     if (!isDamage(err) && (created || !isUnusable(err))) {
@@ -172,7 +190,7 @@ export function openIndexDb(
   ensureFile(path);
   const fresh = new DatabaseSync(path);
   tune(fresh);
-  fresh.exec(SCHEMA);
+  createSchema(fresh);
   return { db: fresh, rebuilt };
 }
 

@@ -463,16 +463,25 @@ function indexFile(
       result.end = last.start;
     }
     writer.add(id, w.conv.meta, result.entries);
+    const windowStart = pos;
     pos = result.end;
     state.done = pos;
     state.latest = clock.latest;
-    state.checksum = checksumAt(file, pos);
+    // The bytes before `pos` are in this window unless it was a huge line.
+    state.checksum = pos - windowStart <= bytes.length &&
+        (pos - 256 >= windowStart || windowStart === 0)
+      ? fnv(
+        bytes.subarray(Math.max(0, pos - 256 - windowStart), pos - windowStart),
+      )
+      : checksumAt(file, pos);
     writer.setState(state);
     onBytes(pos - from);
     if (writer.full) writer.flush();
   }
-  state.done = pos;
-  state.latest = clock.latest;
-  state.checksum = checksumAt(file, pos);
+  if (pos === from) {
+    state.done = pos;
+    state.latest = clock.latest;
+    state.checksum = checksumAt(file, pos);
+  }
   writer.setState(state);
 }
