@@ -72,7 +72,7 @@ export interface IndexPage {
 }
 
 /** At most this many candidates are read per page of a query that checks phrases. */
-const CHECK_BUDGET = 5000;
+const CHECK_BUDGET = 2000;
 /** How much later than its time a message's rowid can be (seconds taken by others). */
 const SPILL = 86_400;
 /** Filters naming more conversations than this are applied to rows only. */
