@@ -7,8 +7,8 @@
  * proportional to what changed. Runs under the index's update lock.
  */
 import type { DatabaseSync } from "node:sqlite";
-import { join, resolve, sep } from "node:path";
-import { EntryClock, fileClock } from "./_entry_time.ts";
+import { join } from "node:path";
+import { fileClock } from "./_entry_time.ts";
 import {
   type ConvDir,
   LIVE_DAYS,
@@ -17,10 +17,8 @@ import {
   RACY_MS,
 } from "./_index_walk.ts";
 import { type FileState, IndexWriter, metaWords } from "./_index_write.ts";
-import { MAX_TEXT, scanHtml, type ScanResult, scanTxt } from "./_log_scan.ts";
-import { type EntryBounds, parseBounds } from "./log_bounds.ts";
-import { STAMP, TXT_HEADER } from "./log_parse.ts";
-import { folderName } from "./paths.ts";
+import { type ScanChunk, scanFile, type ScanRequest } from "./_scan_file.ts";
+import { fsError } from "./_fs_error.ts";
 
 /** How indexing goes, for a progress display. */
 export interface IndexProgress {
@@ -39,11 +37,8 @@ export interface UpdateStats {
   entries: number;
 }
 
-/** Beyond this offset a file is not indexed (offsets are stored in 32 bits). */
-const MAX_OFFSET = 2 ** 32 - 1;
-
-/** At most this much of a file is read at once. */
-const WINDOW = 32 << 20;
+/** Less than this to read is read on this thread; more in a worker, while this one writes. */
+const INLINE_BYTES = 16 << 20;
 
 interface FileRow {
   id: number;
@@ -87,38 +82,14 @@ export function decodeFolder(folder: string): string {
   return new TextDecoder().decode(new Uint8Array(bytes));
 }
 
-function fnv(bytes: Uint8Array): number {
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h;
-}
-
-function readAt(file: Deno.FsFile, at: number, length: number): Uint8Array {
-  const bytes = new Uint8Array(length);
-  file.seekSync(at, Deno.SeekMode.Start);
-  let read = 0;
-  while (read < length) {
-    const n = file.readSync(bytes.subarray(read));
-    if (n === null) break;
-    read += n;
-  }
-  return bytes.subarray(0, read);
-}
-
-/** A fingerprint of the 256 bytes before `end`, to tell that they did not change. */
-function checksumAt(file: Deno.FsFile, end: number): number {
-  const from = Math.max(0, end - 256);
-  return fnv(readAt(file, from, end - from));
-}
-
 /** Applies `plan`; `now` in ms. */
-export function applyPlan(
+export async function applyPlan(
   db: DatabaseSync,
   purpleDir: string,
   plan: Plan,
   now: number,
   onProgress?: (p: IndexProgress) => void,
-): UpdateStats {
+): Promise<UpdateStats> {
   const writer = new IndexWriter(db);
   const accountIds = new Map<string, number>();
   const account = (dir: ConvDir): number => {
@@ -273,14 +244,89 @@ export function applyPlan(
   if (work.length) onProgress?.(progress);
   // A big build inserts faster with a bigger page cache.
   if (progress.bytesTotal > 16 << 20) db.exec("PRAGMA cache_size = -65536");
-  for (const w of work) {
-    const before = progress.bytesDone;
-    indexFile(db, writer, purpleDir, w, racy, (bytes) => {
-      progress.bytesDone = before + bytes;
-      onProgress?.(progress);
-    });
+  const states = new Map<number, FileState>();
+  let finished = 0;
+  const handle = (chunk: ScanChunk) => {
+    const w = work[chunk.seq]!;
+    const id = w.row?.id ?? w.id!;
+    if (chunk.gone) {
+      if (w.row) writer.forget(id, w.row.lo, w.row.hi);
+      db.prepare("DELETE FROM files WHERE id = ?").run(id);
+      progress.bytesDone += Math.max(0, w.size - (w.row?.done ?? 0));
+      return;
+    }
+    let state = states.get(chunk.seq);
+    if (!state) {
+      const row = w.row;
+      state = {
+        id,
+        ino: 0,
+        size: -1,
+        mtime: 0,
+        done: 0,
+        checksum: 0,
+        latest: 0,
+        lastStart: row?.last_start ?? null,
+        lastId: row?.last_id ?? null,
+        lo: row?.lo ?? null,
+        hi: row?.hi ?? null,
+        live: w.live,
+      };
+      states.set(chunk.seq, state);
+      if (row && chunk.forget === "all") {
+        writer.forget(id, row.lo, row.hi);
+        Object.assign(state, {
+          lo: null,
+          hi: null,
+          lastStart: null,
+          lastId: null,
+        });
+      } else if (row && chunk.forget === "last" && row.last_id !== null) {
+        writer.forget(id, row.last_id, row.last_id);
+      }
+    }
+    const before = state.done || (w.row?.done ?? 0);
+    writer.add(id, w.conv.meta, chunk);
+    state.done = chunk.done;
+    state.checksum = chunk.checksum;
+    state.latest = chunk.latest;
+    if (chunk.final) {
+      Object.assign(state, chunk.final);
+      states.delete(chunk.seq);
+      finished++;
+    }
+    writer.setState(state);
+    progress.bytesDone += Math.max(0, chunk.done - before);
+    onProgress?.(progress);
     if (writer.full) writer.flush();
+  };
+  const requests: ScanRequest[] = work.map((w, seq) => ({
+    seq,
+    purpleDir,
+    protocol: w.dir.protocol,
+    account: w.dir.account,
+    folder: w.dir.folder,
+    name: w.name,
+    row: w.row && {
+      ino: w.row.ino,
+      done: w.row.done,
+      checksum: w.row.checksum,
+      latest: w.row.latest,
+      lastStart: w.row.last_start,
+      lastId: w.row.last_id,
+    },
+    now,
+  }));
+  if (progress.bytesTotal < INLINE_BYTES) {
+    for (const r of requests) scanFile(r, handle);
+  } else {
+    await scanInWorker(
+      requests,
+      work.map((w) => Math.max(0, w.size - (w.row?.done ?? 0))),
+      handle,
+    );
   }
+  void finished;
   writer.flush();
   db.exec("PRAGMA cache_size = -8000");
   const setMtime = db.prepare("UPDATE convs SET mtime = ? WHERE id = ?");
@@ -295,193 +341,71 @@ export function applyPlan(
   };
 }
 
-/** The writer's boundary records of a txt log of ours; none for other files. */
-function boundsOf(
-  purpleDir: string,
-  dir: ConvDir,
-  name: string,
-): EntryBounds[] {
-  if (dir.protocol !== "jabber" || !name.endsWith(".txt")) return [];
-  const state = resolve(purpleDir, "pidgin");
-  const path = resolve(
-    state,
-    dir.account,
-    "log_bounds",
-    dir.folder,
-    folderName(name),
+/** How many bytes of files the worker may read ahead of what is written. */
+const AHEAD = 96 << 20;
+
+/**
+ * Reads the files of `requests` in a worker and hands their chunks to
+ * `handle` in order. The worker reads up to {@linkcode AHEAD} bytes ahead,
+ * so it keeps reading while this thread writes a batch.
+ */
+async function scanInWorker(
+  requests: ScanRequest[],
+  sizes: number[],
+  handle: (chunk: ScanChunk) => void,
+): Promise<void> {
+  const worker = new Worker(
+    new URL("./_scan_worker.ts", import.meta.url).href,
+    {
+      type: "module",
+    },
   );
-  if (!path.startsWith(state + sep)) return [];
   try {
-    const info = Deno.lstatSync(path);
-    if (!info.isFile || info.size > 16 << 20) return [];
-    return parseBounds(Deno.readTextFileSync(path));
-  } catch {
-    return [];
-  }
-}
-
-function scan(
-  format: "txt" | "html",
-  bytes: Uint8Array,
-  base: number,
-  bounds: EntryBounds[],
-  clock: EntryClock,
-): ScanResult {
-  return format === "txt"
-    ? scanTxt(bytes, base, bounds, clock)
-    : scanHtml(bytes, base, clock);
-}
-
-/** Where the newline ending the line that starts at `from` is, or -1. */
-function findNewline(file: Deno.FsFile, from: number, size: number): number {
-  for (let at = from; at < size; at += 1 << 20) {
-    const chunk = readAt(file, at, Math.min(1 << 20, size - at));
-    const nl = chunk.indexOf(0x0a);
-    if (nl >= 0) return at + nl;
-    if (chunk.length === 0) break;
-  }
-  return -1;
-}
-
-function indexFile(
-  db: DatabaseSync,
-  writer: IndexWriter,
-  purpleDir: string,
-  w: Work,
-  racy: (mtime: number) => number,
-  onBytes: (bytes: number) => void,
-): void {
-  const path = join(w.dir.path, w.name);
-  const format = w.name.endsWith(".txt") ? "txt" : "html";
-  let file: Deno.FsFile;
-  let info: Deno.FileInfo;
-  try {
-    const there = Deno.lstatSync(path);
-    if (!there.isFile) throw new Deno.errors.NotFound();
-    file = Deno.openSync(path, { read: true });
-    info = file.statSync();
-    if (!info.isFile || info.ino !== there.ino) {
-      file.close();
-      throw new Deno.errors.NotFound();
-    }
-  } catch {
-    // Gone, replaced by something else, or unreadable: nothing of it is searchable.
-    if (w.row) writer.forget(w.row.id, w.row.lo, w.row.hi);
-    const gone = w.row?.id ?? w.id;
-    if (gone !== undefined) {
-      db.prepare("DELETE FROM files WHERE id = ?").run(gone);
-    }
-    return;
-  }
-  using _ = file;
-  const id = w.row?.id ?? w.id!;
-  // Our writer appends a txt entry and its boundary record under an
-  // exclusive lock: under a shared one, the size and the records agree.
-  let bounds: EntryBounds[] = [];
-  let size: number;
-  if (format === "txt") {
-    file.lockSync(false);
-    try {
-      size = file.statSync().size;
-      bounds = boundsOf(purpleDir, w.dir, w.name);
-    } finally {
-      file.unlockSync();
-    }
-  } else size = info.size;
-  size = Math.min(size, MAX_OFFSET); // offsets are stored in 32 bits
-  const row = w.row;
-  const ino = info.ino ?? 0;
-  const state: FileState = {
-    id,
-    ino,
-    size,
-    mtime: racy(info.mtime?.getTime() ?? 0),
-    done: 0,
-    checksum: 0,
-    latest: 0,
-    lastStart: null,
-    lastId: null,
-    lo: null,
-    hi: null,
-    live: w.live,
-  };
-  const clockOf = fileClock(w.name);
-  let clock = new EntryClock(clockOf);
-  let pos = 0;
-  if (
-    row && row.ino === ino && row.done > 0 && size >= row.done &&
-    checksumAt(file, row.done) === row.checksum
-  ) {
-    Object.assign(state, {
-      done: row.done,
-      checksum: row.checksum,
-      latest: row.latest,
-      lastStart: row.last_start,
-      lastId: row.last_id,
-      lo: row.lo,
-      hi: row.hi,
+    await new Promise<void>((resolve, reject) => {
+      let sent = 0;
+      let done = 0;
+      let ahead = 0;
+      const feed = () => {
+        const start = sent;
+        while (sent < requests.length && (ahead < AHEAD || sent === start)) {
+          ahead += sizes[sent]! + 4096;
+          sent++;
+        }
+        if (sent > start) worker.postMessage(requests.slice(start, sent));
+      };
+      worker.onmessage = (
+        event: MessageEvent<ScanChunk & { error?: string }>,
+      ) => {
+        const chunk = event.data;
+        if (chunk.error !== undefined) {
+          const r = requests[chunk.seq]!;
+          return reject(
+            fsError(
+              `Cannot read the chat log "${r.folder}/${r.name}"`,
+              new Error(chunk.error),
+            ),
+          );
+        }
+        try {
+          handle(chunk);
+        } catch (err) {
+          return reject(err);
+        }
+        if (chunk.final || chunk.gone) {
+          done++;
+          ahead -= sizes[chunk.seq]! + 4096;
+          if (done === requests.length) resolve();
+          else if (ahead < AHEAD / 2) feed();
+        }
+      };
+      worker.onerror = (event) => {
+        event.preventDefault();
+        reject(new Error(`The log reader stopped: ${event.message}`));
+      };
+      if (requests.length === 0) resolve();
+      else feed();
     });
-    pos = row.done;
-    clock = new EntryClock(clockOf, row.latest);
-    if (
-      format === "txt" && row.last_id !== null && row.last_start !== null &&
-      pos < size
-    ) {
-      // A line without a timestamp continues the last entry: index it again, whole.
-      const head = new TextDecoder().decode(
-        readAt(file, pos, Math.min(256, size - pos)),
-      );
-      if (!STAMP.test(head) && !TXT_HEADER.test(head.split("\n")[0]!)) {
-        writer.forget(id, row.last_id, row.last_id);
-        pos = row.last_start;
-      }
-    }
-  } else if (row) {
-    writer.forget(id, row.lo, row.hi);
+  } finally {
+    worker.terminate();
   }
-  const from = pos;
-  while (pos < size) {
-    const n = Math.min(WINDOW, size - pos);
-    const bytes = readAt(file, pos, n);
-    let result = scan(format, bytes, pos, bounds, clock);
-    if (result.end === pos) {
-      if (bytes.length < WINDOW) break; // the last line is still being written
-      // A line longer than a window: index its beginning, skip to its end.
-      const nl = findNewline(file, pos + WINDOW, size);
-      if (nl < 0) break;
-      const head = new Uint8Array(MAX_TEXT + 1);
-      head.set(bytes.subarray(0, MAX_TEXT));
-      head[MAX_TEXT] = 0x0a;
-      result = scan(format, head, pos, [], clock);
-      for (const e of result.entries) e.end = nl + 1;
-      result.end = nl + 1;
-    } else if (
-      format === "txt" && pos + bytes.length < size && result.entries.length > 1
-    ) {
-      // The window may end inside an entry: the next one starts with it.
-      const last = result.entries.pop()!;
-      result.end = last.start;
-    }
-    writer.add(id, w.conv.meta, result.entries);
-    const windowStart = pos;
-    pos = result.end;
-    state.done = pos;
-    state.latest = clock.latest;
-    // The bytes before `pos` are in this window unless it was a huge line.
-    state.checksum = pos - windowStart <= bytes.length &&
-        (pos - 256 >= windowStart || windowStart === 0)
-      ? fnv(
-        bytes.subarray(Math.max(0, pos - 256 - windowStart), pos - windowStart),
-      )
-      : checksumAt(file, pos);
-    writer.setState(state);
-    onBytes(pos - from);
-    if (writer.full) writer.flush();
-  }
-  if (pos === from) {
-    state.done = pos;
-    state.latest = clock.latest;
-    state.checksum = checksumAt(file, pos);
-  }
-  writer.setState(state);
 }

@@ -4,8 +4,8 @@
  * together, and a crash loses at most the batch being written.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import { META, toIndexText } from "./_search_text.ts";
-import type { ScannedEntry } from "./_log_scan.ts";
+import { META } from "./_search_text.ts";
+import type { ScanChunk } from "./_scan_file.ts";
 import {
   decodeSpan,
   encodeSpan,
@@ -30,10 +30,16 @@ export interface FileState {
   live: boolean;
 }
 
-interface Pending extends ScannedEntry {
+interface Pending {
   file: number;
   meta: string;
   id: number;
+  start: number;
+  end: number;
+  time: number;
+  info: number;
+  /** The text to index as a JSON string literal. */
+  lit: string;
 }
 
 /** A batch is written once it holds this much text or this many entries. */
@@ -83,15 +89,22 @@ export class IndexWriter {
     if (lo !== null && hi !== null) this.#tombstones.push({ file, lo, hi });
   }
 
-  /** Queues entries of `file`; `meta` holds the index's own words for its conversation. */
-  add(file: number, meta: string, entries: ScannedEntry[]): void {
-    for (const e of entries as Pending[]) {
-      e.file = file;
-      e.meta = meta;
-      e.id = 0;
-      this.#pending.push(e);
-      this.#text += e.text.length;
+  /** Queues a chunk of entries of `file`; `meta` holds the index's own words for its conversation. */
+  add(file: number, meta: string, chunk: ScanChunk): void {
+    const { nums, lits } = chunk;
+    for (let i = 0; i < lits.length; i++) {
+      this.#pending.push({
+        file,
+        meta,
+        id: 0,
+        start: nums[i * 4]!,
+        end: nums[i * 4 + 1]!,
+        time: nums[i * 4 + 2]!,
+        info: nums[i * 4 + 3]!,
+        lit: lits[i]!,
+      });
     }
+    this.#text += chunk.textLength;
   }
 
   /** Records where a file stands once the queued entries are written. */
@@ -148,7 +161,7 @@ export class IndexWriter {
             id: e.id,
             off: e.start,
             len: e.end - e.start,
-            info: e.info ?? 0,
+            info: e.info,
             time: Math.min(e.time, e.id),
           }))),
         );
@@ -244,19 +257,22 @@ export class IndexWriter {
     this.#writeSpans(entries);
     const CHUNK = 20_000;
     entries.sort((a, b) => a.id - b.id);
-    let docs: [number, string][] = [];
+    // The JSON of [rowid, text] pairs, spliced: each text is already a JSON
+    // literal, and the conversation's words (ASCII and META) need no escapes.
+    let json = "";
+    let count = 0;
     let size = 0;
     for (const e of entries) {
-      const text = `${toIndexText(e.text)} ${e.meta}`;
-      docs.push([e.id, text]);
-      size += text.length;
-      if (docs.length >= CHUNK || size >= 4 << 20) {
-        this.#insertFts.run(JSON.stringify(docs));
-        docs = [];
+      json += `${count ? "," : "["}[${e.id},${e.lit.slice(0, -1)} ${e.meta}"]`;
+      size += e.lit.length;
+      if (++count >= CHUNK || size >= 4 << 20) {
+        this.#insertFts.run(json + "]");
+        json = "";
+        count = 0;
         size = 0;
       }
     }
-    if (docs.length) this.#insertFts.run(JSON.stringify(docs));
+    if (count) this.#insertFts.run(json + "]");
     const ranges = new Map<
       number,
       [number, number, { start: number; id: number }]

@@ -136,7 +136,7 @@ export function openLogIndex(
       300,
     );
     try {
-      return await withFileLock(path, () => {
+      return await withFileLock(path, async () => {
         clearTimeout(timer);
         close();
         if (force) removeIndex(path);
@@ -161,28 +161,28 @@ export function openLogIndex(
               rebuilt = "old-version";
             }
           }
-          const stats = applyPlan(
+          const stats = await applyPlan(
             db,
             purpleDir,
             planUpdate(db, logs, clock()),
             clock(),
             onProgress,
           );
-          return Promise.resolve({ ...stats, rebuilt });
+          return { ...stats, rebuilt };
         } catch (err) {
           if (!isDamage(err) || rebuilt) throw err;
           close();
           removeIndex(path);
           opened = openIndexDb(path, true);
           db = opened.db;
-          const stats = applyPlan(
+          const stats = await applyPlan(
             db,
             purpleDir,
             planUpdate(db, logs, clock()),
             clock(),
             onProgress,
           );
-          return Promise.resolve({ ...stats, rebuilt: "damaged" as const });
+          return { ...stats, rebuilt: "damaged" as const };
         }
       });
     } finally {
