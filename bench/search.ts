@@ -41,13 +41,13 @@ interface Run {
 }
 
 /** Runs a command under /usr/bin/time: wall time measured here, peak RSS by time(1). */
-async function run(args: string[]): Promise<Run> {
+async function run(args: string[], capture = false): Promise<Run> {
   const out = await Deno.makeTempFile();
   const start = performance.now();
   const result = await new Deno.Command("/usr/bin/time", {
     args: ["-f", "%M", "-o", out, ...args],
     env: { PURPLE_HOME: dir, NO_COLOR: "1" },
-    stdout: "piped",
+    stdout: capture ? "piped" : "null",
     stderr: "piped",
   }).output();
   const ms = performance.now() - start;
@@ -60,7 +60,11 @@ async function run(args: string[]): Promise<Run> {
       `bench: ${args.join(" ")} failed: ${decoder.decode(result.stderr)}`,
     );
   }
-  return { ms, peakMb: peakKb / 1024, stdout: decoder.decode(result.stdout) };
+  return {
+    ms,
+    peakMb: peakKb / 1024,
+    stdout: capture ? decoder.decode(result.stdout) : "",
+  };
 }
 
 /** Drops the page cache; false when not allowed (not root). */
@@ -73,33 +77,51 @@ async function dropCaches(): Promise<boolean> {
 }
 
 const pidgin = (word: string) => cliCommand("search", "--limit", "50", word);
-const probe = (word: string) => [
-  Deno.execPath(),
-  "run",
-  "--quiet",
-  "-A",
-  new URL("./search_probe.ts", import.meta.url).pathname,
-  dir,
+/** The probe's command lines, to know which runs print figures. */
+const probeArgs = new Map<string[], string[]>();
+const probe = (word: string) => {
+  const args = [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    "-A",
+    new URL("./search_probe.ts", import.meta.url).pathname,
+    dir,
+    word,
+    "50",
+  ];
+  probeArgs.set(args, args);
+  return args;
+};
+// Into a pipe, not /dev/null: GNU grep stops at the first match of each
+// file when its output is /dev/null.
+const piped = (cmd: string) => (word: string) => [
+  "sh",
+  "-c",
+  `${cmd} -- "$1" "$2" | wc -c`,
+  "sh",
   word,
-  "50",
+  logs,
 ];
-const grep = (word: string) => ["grep", "-rF", word, logs];
-const rg = (word: string) => ["rg", "-F", word, logs];
+const grep = piped("grep -rF");
+const rg = piped("rg -F");
 const probeMs = (r: Run) => JSON.parse(r.stdout.trim()).ms as number;
 const probeUpdate = (r: Run) => JSON.parse(r.stdout.trim()).update as number;
 
 async function warm(args: string[], runs = RUNS): Promise<Run[]> {
-  await run(args);
+  const capture = args === probeArgs.get(args);
+  await run(args, capture);
   const out: Run[] = [];
-  for (let i = 0; i < runs; i++) out.push(await run(args));
+  for (let i = 0; i < runs; i++) out.push(await run(args, capture));
   return out;
 }
 
 async function cold(args: string[], runs = 3): Promise<Run[] | undefined> {
+  const capture = args === probeArgs.get(args);
   const out: Run[] = [];
   for (let i = 0; i < runs; i++) {
     if (!await dropCaches()) return undefined;
-    out.push(await run(args));
+    out.push(await run(args, capture));
   }
   return out;
 }
@@ -257,8 +279,8 @@ try {
         { append: true },
       );
     }
-    incremental.push([count, probeUpdate(await run(probe(RARE))), 0]);
-    incremental.at(-1)![2] = probeUpdate(await run(probe(RARE))); // nothing new
+    incremental.push([count, probeUpdate(await run(probe(RARE), true)), 0]);
+    incremental.at(-1)![2] = probeUpdate(await run(probe(RARE), true)); // nothing new
   }
   const peak = Math.max(
     ...Object.values(figures).flatMap((f) =>

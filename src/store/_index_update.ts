@@ -54,6 +54,7 @@ interface FileRow {
   lo: number | null;
   hi: number | null;
   live: number;
+  closed: number;
 }
 
 interface Work {
@@ -173,7 +174,8 @@ export async function applyPlan(
       rows.delete(name);
       const mtime = info.mtime?.getTime() ?? 0;
       const opened = fileClock(name).opened;
-      const live = opened === newest || mtime > liveSince || racy(mtime) === 0;
+      const live = mtime > liveSince || racy(mtime) === 0 ||
+        (opened === newest && !row?.closed);
       if (
         row && row.size === info.size && row.mtime === mtime &&
         row.mtime !== 0 &&
@@ -292,6 +294,13 @@ export async function applyPlan(
     state.latest = chunk.latest;
     if (chunk.final) {
       Object.assign(state, chunk.final);
+      // A closed html log stays looked at only while it is recent.
+      if (
+        chunk.final.closed && chunk.final.mtime !== 0 &&
+        chunk.final.mtime <= liveSince
+      ) {
+        state.live = false;
+      }
       states.delete(chunk.seq);
       finished++;
     }

@@ -100,12 +100,18 @@ export function convKey(protocol: string, account: string, folder: string) {
   return `${protocol}\0${account}\0${folder}`;
 }
 
-/** Compares the logs tree with what the index knows; reads and stats, writes nothing. */
-export function planUpdate(
+/**
+ * Compares the logs tree with what the index knows; reads and stats,
+ * writes nothing. The live files are stat'ed one after the other while
+ * that is fast (their inodes are cached); when the first few show the
+ * disk has to be read, the rest are stat'ed all at once, which lets the
+ * disk serve them in parallel.
+ */
+export async function planUpdate(
   db: DatabaseSync,
   logsDir: string,
   now: number,
-): Plan {
+): Promise<Plan> {
   const known = new Map<string, { id: number; mtime: number }>();
   for (
     const row of db.prepare(
@@ -130,7 +136,7 @@ export function planUpdate(
   if (!sweep) {
     for (
       const f of db.prepare(
-        "SELECT id, conv, name, size, mtime, ino FROM files WHERE live = 1",
+        "SELECT file AS id, conv, name, size, mtime, ino FROM live",
       ).all() as unknown as LiveFile[]
     ) {
       const list = live.get(f.conv) ?? [];
@@ -140,6 +146,7 @@ export function planUpdate(
   }
   const plan: Plan = { dirs: [], files: [], gone: [], sweep };
   const seen = new Set<number>();
+  const checks: { dir: ConvDir; convId: number; file: LiveFile }[] = [];
   for (const dir of walkLogs(logsDir)) {
     const row = known.get(convKey(dir.protocol, dir.account, dir.folder));
     if (row) seen.add(row.id);
@@ -148,19 +155,40 @@ export function planUpdate(
       continue;
     }
     for (const file of live.get(row.id) ?? []) {
-      let info: Deno.FileInfo | undefined;
-      try {
-        info = Deno.lstatSync(join(dir.path, file.name));
-      } catch {
-        info = undefined;
-      }
-      if (
-        !info?.isFile || info.size !== file.size ||
-        mtimeOf(info) !== file.mtime || (info.ino ?? 0) !== file.ino ||
-        file.mtime === 0
-      ) plan.files.push({ dir, convId: row.id, file });
+      checks.push({ dir, convId: row.id, file });
     }
   }
+  const changed = (
+    c: (typeof checks)[number],
+    info: Deno.FileInfo | undefined,
+  ) => {
+    const { file } = c;
+    if (
+      !info?.isFile || info.size !== file.size ||
+      mtimeOf(info) !== file.mtime || (info.ino ?? 0) !== file.ino ||
+      file.mtime === 0
+    ) plan.files.push(c);
+  };
+  const started = performance.now();
+  let i = 0;
+  for (; i < checks.length; i++) {
+    if (i === 16 && performance.now() - started > 2) break; // a cold cache
+    const c = checks[i]!;
+    let info: Deno.FileInfo | undefined;
+    try {
+      info = Deno.lstatSync(join(c.dir.path, c.file.name));
+    } catch {
+      info = undefined;
+    }
+    changed(c, info);
+  }
+  const rest = checks.slice(i);
+  const infos = await Promise.all(
+    rest.map((c) =>
+      Deno.lstat(join(c.dir.path, c.file.name)).catch(() => undefined)
+    ),
+  );
+  rest.forEach((c, k) => changed(c, infos[k]));
   for (const row of known.values()) {
     if (!seen.has(row.id)) plan.gone.push(row.id);
   }

@@ -28,6 +28,8 @@ export interface FileState {
   lo: number | null;
   hi: number | null;
   live: boolean;
+  /** An html log that ends with Pidgin's footer. */
+  closed?: boolean;
 }
 
 interface Pending {
@@ -71,7 +73,7 @@ export class IndexWriter {
       "INSERT INTO fts(rowid, b) SELECT value->>0, value->>1 FROM json_each(?)",
     );
     this.#updateFile = db.prepare(
-      "UPDATE files SET ino = ?, size = ?, mtime = ?, done = ?, checksum = ?, latest = ?, last_start = ?, last_id = ?, lo = ?, hi = ?, live = ? WHERE id = ?",
+      "UPDATE files SET ino = ?, size = ?, mtime = ?, done = ?, checksum = ?, latest = ?, last_start = ?, last_id = ?, lo = ?, hi = ?, live = ?, closed = ? WHERE id = ?",
     );
     this.#deadCount = db.prepare(
       "SELECT coalesce(sum(n), 0) AS n FROM spans WHERE lo BETWEEN ? AND ? AND file = ?",
@@ -215,6 +217,7 @@ export class IndexWriter {
           lo,
           hi,
           state.live ? 1 : 0,
+          state.closed ? 1 : 0,
           state.id,
         );
       }

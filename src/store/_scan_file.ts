@@ -57,7 +57,7 @@ export interface ScanChunk {
   /** Only on a file's first chunk: what to forget of its old entries. */
   forget?: "all" | "last";
   /** Only on a file's last chunk. */
-  final?: { ino: number; size: number; mtime: number };
+  final?: { ino: number; size: number; mtime: number; closed: boolean };
   /** The file is gone or not a regular file any more. */
   gone?: boolean;
 }
@@ -170,7 +170,11 @@ export function scanFile(
   } else size = info.size;
   size = Math.min(size, MAX_OFFSET);
   const mtime = info.mtime?.getTime() ?? 0;
+  // An html log Pidgin closed ends with its footer; it is appended to no more.
+  const closed = format === "html" && size >= 8 &&
+    new TextDecoder().decode(readAt(file, size - 8, 8)) === "</html>\n";
   const final = {
+    closed,
     ino: info.ino ?? 0,
     size,
     mtime: r.now - mtime < RACY_MS ? 0 : mtime,

@@ -164,7 +164,7 @@ export function openLogIndex(
           const stats = await applyPlan(
             db,
             purpleDir,
-            planUpdate(db, logs, clock()),
+            await planUpdate(db, logs, clock()),
             clock(),
             onProgress,
           );
@@ -178,7 +178,7 @@ export function openLogIndex(
           const stats = await applyPlan(
             db,
             purpleDir,
-            planUpdate(db, logs, clock()),
+            await planUpdate(db, logs, clock()),
             clock(),
             onProgress,
           );
@@ -193,7 +193,7 @@ export function openLogIndex(
   async function update(options: UpdateOptions = {}): Promise<UpdateResult> {
     try {
       db ??= openIndexDb(path, false).db;
-      if (isEmptyPlan(planUpdate(db, logs, clock()))) {
+      if (isEmptyPlan(await planUpdate(db, logs, clock()))) {
         return { files: 0, bytes: 0, entries: 0 };
       }
     } catch (err) {
