@@ -13,6 +13,7 @@ import type { EntryKind } from "./log_bounds.ts";
 import { META } from "./_search_text.ts";
 import { type SpanEntry, SpanLookup } from "./_spans.ts";
 import {
+  type Expand,
   matchText,
   needsCheck,
   type QueryNode,
@@ -93,13 +94,33 @@ interface FileInfo {
   protocol: string;
 }
 
+/** A prefix with more words than this is left to FTS5 to expand. */
+const MAX_EXPANSION = 2000;
+
+/** Lists the index's words starting with a prefix, from FTS5's vocabulary. */
+function expander(db: DatabaseSync): Expand {
+  db.exec(
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.vocab USING fts5vocab(main, fts, row)",
+  );
+  const stmt = db.prepare(
+    "SELECT term FROM temp.vocab WHERE term >= ? AND term < ? LIMIT ?",
+  );
+  return (prefix) => {
+    const words =
+      (stmt.all(prefix, `${prefix}\u{10ffff}`, MAX_EXPANSION + 1) as {
+        term: string;
+      }[]).map((r) => r.term);
+    return words.length > MAX_EXPANSION ? undefined : words;
+  };
+}
+
 /** Runs `q`. `logsDir` is `<profile>/logs`. */
 export function searchIndex(
   db: DatabaseSync,
   logsDir: string,
   q: IndexQuery,
 ): IndexPage {
-  const base = toFts(q.node);
+  const base = toFts(q.node, expander(db));
   if (base === undefined) return { hits: [] };
   let expr = `(${base})`;
   let convs: Set<number> | undefined;

@@ -7,7 +7,7 @@
  * which decides phrases and gives the positions of the matching words.
  */
 import { UsageError } from "../errors.ts";
-import { type Word, wordsOf } from "./_search_text.ts";
+import { META, type Word, wordsOf } from "./_search_text.ts";
 
 /** A parsed query. */
 export type QueryNode =
@@ -115,7 +115,8 @@ export function parseQuery(query: string): QueryNode {
     }
     if (t.kind === "op") throw bad(`unexpected "${t.text}"`);
     if (++terms > MAX_TERMS) throw bad(`more than ${MAX_TERMS} terms`);
-    const words = wordsOf(t.text).map((w) => w.folded);
+    // The index's own words start with META: no query reaches them.
+    const words = wordsOf(t.text.replaceAll(META, " ")).map((w) => w.folded);
     return { type: "terms", words, prefix: t.prefix };
   };
   if (tokens.length === 0) throw bad("the query is empty");
@@ -146,21 +147,35 @@ function hasPositive(node: QueryNode): boolean {
 const quote = (w: string) => `"${w.replaceAll('"', '""')}"`;
 
 /**
- * The FTS5 expression finding every message `node` may match, or undefined
- * where it cannot narrow the search (a phrase to exclude).
+ * The words of the index a prefix stands for, when there are few enough
+ * to list; undefined to let FTS5 expand it.
  */
-export function toFts(node: QueryNode): string | undefined {
+export type Expand = (prefix: string) => string[] | undefined;
+
+/**
+ * The FTS5 expression finding every message `node` may match, or undefined
+ * where it cannot narrow the search (a phrase to exclude). With `expand`, a
+ * prefix becomes the OR of its words: FTS5 reads an OR lazily, newest
+ * first, where it merges all of a prefix's documents before the first.
+ */
+export function toFts(node: QueryNode, expand?: Expand): string | undefined {
+  const fts = (n: QueryNode) => toFts(n, expand);
   switch (node.type) {
     case "terms": {
       if (node.words.length === 0) return undefined;
-      return node.words.map((w, i) =>
-        quote(w) + (node.prefix && i === node.words.length - 1 ? " *" : "")
-      ).join(" AND ");
+      return node.words.map((w, i) => {
+        if (!node.prefix || i < node.words.length - 1) return quote(w);
+        const words = expand?.(w);
+        if (words === undefined) return `${quote(w)} *`;
+        return words.length === 0
+          ? quote(w)
+          : `(${words.map(quote).join(" OR ")})`;
+      }).join(" AND ");
     }
     case "not":
       return undefined; // handled by the "and" around it
     case "and": {
-      const pos = node.children.filter((c) => c.type !== "not").map(toFts)
+      const pos = node.children.filter((c) => c.type !== "not").map(fts)
         .filter((s): s is string => s !== undefined);
       if (pos.length === 0) return undefined;
       let expr = pos.map((s) => `(${s})`).join(" AND ");
@@ -168,13 +183,13 @@ export function toFts(node: QueryNode): string | undefined {
         if (c.type !== "not") continue;
         // A phrase to exclude is checked on the text.
         const n = c.child;
-        const exclude = needsCheck(n) ? undefined : toFts(n);
+        const exclude = needsCheck(n) ? undefined : fts(n);
         if (exclude !== undefined) expr = `(${expr}) NOT (${exclude})`;
       }
       return expr;
     }
     case "or": {
-      const parts = node.children.map(toFts);
+      const parts = node.children.map(fts);
       if (parts.some((p) => p === undefined)) return undefined;
       return parts.map((s) => `(${s})`).join(" OR ");
     }

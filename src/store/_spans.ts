@@ -104,6 +104,8 @@ export class SpanLookup {
       let span = this.#cache.get(row.lo);
       if (!span) {
         span = { file: row.file, entries: decodeSpan(row.lo, row.data) };
+        // Hits of one page mostly share a few spans; keep only the last ones.
+        if (this.#cache.size >= 32) this.#cache.clear();
         this.#cache.set(row.lo, span);
       }
       const entry = span.entries.find((e) => e.id === id);
