@@ -21,5 +21,6 @@ console.log(JSON.stringify({
   update: t1 - t0,
   query: t2 - t1,
   files: updated.files,
+  entries: updated.entries,
   hits: page.hits.length,
 }));
