@@ -10,6 +10,7 @@
 import { join, resolve, sep } from "node:path";
 import { EntryClock, fileClock } from "./_entry_time.ts";
 import { MAX_TEXT, scanHtml, type ScanResult, scanTxt } from "./_log_scan.ts";
+import { RACY_MS } from "./_index_walk.ts";
 import { toIndexText } from "./_search_text.ts";
 import { type EntryBounds, parseBounds } from "./log_bounds.ts";
 import { STAMP, TXT_HEADER } from "./log_parse.ts";
@@ -61,9 +62,6 @@ export interface ScanChunk {
   /** The file is gone or not a regular file any more. */
   gone?: boolean;
 }
-
-/** What happens with file bytes that must be indexed again: as requested from the caller. */
-export const RACY_MS = 2000;
 
 function fnv(bytes: Uint8Array): number {
   let h = 0x811c9dc5;

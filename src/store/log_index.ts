@@ -156,9 +156,10 @@ export function openLogIndex(
             if (dead * 4 > n) {
               close();
               removeIndex(path);
+              // Mostly removed messages: built again, as routine, unannounced.
               opened = openIndexDb(path, true);
               db = opened.db;
-              rebuilt = "old-version";
+              rebuilt = undefined;
             }
           }
           const stats = await applyPlan(
