@@ -433,3 +433,6 @@ console.log(
   "\ntargets: send no slower than go-sendxmpp (ratio <= 1.00); --help within 1.5x of an empty script;",
 );
 console.log("logging adds under 10 % to the receive cost");
+
+// 4. search (its own task too: deno task bench:search)
+if (Deno.env.get("BENCH_SEARCH") !== "off") await import("./search.ts");

@@ -28,6 +28,14 @@ Deno.test("deno task compile names every module the program loads on first use, 
     for (const m of text.matchAll(/import\(\s*"(\.[^"]+)"\s*\)/g)) {
       wanted.add(relative(ROOT, join(dirname(file), m[1]!)));
     }
+    // Worker scripts are loaded by URL at run time too.
+    for (
+      const m of text.matchAll(
+        /new Worker\(\s*new URL\(\s*"(\.[^"]+)"\s*,\s*import\.meta\.url/g,
+      )
+    ) {
+      wanted.add(relative(ROOT, join(dirname(file), m[1]!)));
+    }
   }
   const missing = [...wanted].filter((m) => !included.includes(m)).sort();
   assert.deepEqual(missing, []);

@@ -17,6 +17,7 @@ import {
 import { interactiveCommand } from "./interactive.ts";
 import { logCommand } from "./log.ts";
 import { rosterCommand } from "./roster.ts";
+import { searchCommand } from "./search.ts";
 import { sendCommand } from "./send.ts";
 import { ticketCommand } from "./ticket/mod.ts";
 
@@ -29,6 +30,7 @@ export const COMMANDS: CommandSpec[] = [
   chatCommand,
   rosterCommand,
   logCommand,
+  searchCommand,
   ticketCommand,
   accountCommand,
   interactiveCommand,

@@ -10,6 +10,7 @@ import { type Account, chooseAccount, listAccounts } from "./account.ts";
 import { type AccountLog, openAccountLog } from "./account_log.ts";
 import { openSession } from "./session_open.ts";
 import { openTicketServices, type TicketServices } from "./tickets.ts";
+import type { SearchOptions, SearchPage, SearchRequest } from "./search.ts";
 
 /** What the core is made from: settings already resolved by the mode. */
 export interface CoreOptions {
@@ -54,6 +55,8 @@ export interface Core {
     contact: string,
     limit: number,
   ): Promise<LoggedEntry[]>;
+  /** One page of full-text search hits over every log of the profile; see `searchLogs`. */
+  search(request: SearchRequest, options?: SearchOptions): Promise<SearchPage>;
 }
 
 /** Creates the core. */
@@ -100,6 +103,10 @@ export function createCore(options: CoreOptions): Core {
     async history(acc, contact, limit) {
       const { readRecentLog } = await import("../store/mod.ts");
       return readRecentLog(purpleDir, acc.jid, contact, limit);
+    },
+    async search(request, options) {
+      const { searchLogs } = await import("./search.ts");
+      return searchLogs(purpleDir, request, options);
     },
   };
 }

@@ -49,3 +49,12 @@ export {
   settleFailed,
 } from "./ticket_create.ts";
 export { type TicketServices } from "./tickets.ts";
+export {
+  parseSearchDate,
+  SEARCH_LIMIT,
+  type SearchHit,
+  searchLogs,
+  type SearchOptions,
+  type SearchPage,
+  type SearchRequest,
+} from "./search.ts";

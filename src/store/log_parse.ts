@@ -28,13 +28,15 @@ export interface ParsedEntry {
   direction?: "in" | "out";
 }
 
-const STAMP =
+/** A txt entry's timestamp: `(06:18:07 PM) `, `(11/25/2026 04:20:16 PM) `. */
+export const STAMP =
   /^\(((?:\d\d?\/\d\d?\/\d\d(?:\d\d)? )?\d\d?:\d\d:\d\d(?: [AP]M)?)\) /;
-const TXT_HEADER =
+/** The header line a txt log starts with (one per opening). */
+export const TXT_HEADER =
   /^(?:Conversation with|System log for account) .* \([a-z]+\)$/;
 
 /** Splits `(time) rest` of a plain txt entry by its text alone. */
-function splitTxt(text: string): ParsedEntry {
+export function splitTxt(text: string): ParsedEntry {
   const m = STAMP.exec(text);
   if (!m) return { text };
   const rest = text.slice(m[0].length);
@@ -55,7 +57,7 @@ function splitTxt(text: string): ParsedEntry {
 const decoder = new TextDecoder();
 
 /** Reads a recorded entry; undefined when the record does not fit the text. */
-function fromRecord(
+export function fromRecord(
   bytes: Uint8Array,
   b: EntryBounds,
 ): ParsedEntry | undefined {
@@ -131,7 +133,8 @@ export function parseTxtEntries(
 }
 
 /** Renders html as Pidgin's viewer shows it: `<br>` a newline, tags dropped, entities decoded. */
-function render(html: string): string {
+export function render(html: string): string {
+  if (!html.includes("<") && !html.includes("&")) return html;
   return decodeHTML(
     html.replace(/<br\s*\/?>$/i, "").replace(/<br\s*\/?>/gi, "\n")
       .replace(/<[^>]*>/g, ""),
@@ -149,21 +152,28 @@ const DIRECTIONS: Record<string, "in" | "out"> = {
   "#16569E": "out",
 };
 
-/** Reads one html entry line (html_logger_write's formats). */
-function htmlEntry(line: string): ParsedEntry {
-  const text = render(line);
-  const notice = HTML_ERROR.exec(line) ?? HTML_SYSTEM.exec(line);
-  if (notice) {
-    const kind = line.startsWith('<span style="color') ? "error" : "system";
-    return { text, time: notice[1], kind, body: render(notice[2]!) };
+/**
+ * What one html entry line (html_logger_write's formats) says, without the
+ * rendered text of the whole line; undefined for a line of no known format.
+ */
+export function htmlParts(line: string): Omit<ParsedEntry, "text"> | undefined {
+  if (!line.startsWith("<span style=")) return undefined;
+  if (
+    !line.startsWith('<span style="color: #') ||
+    line.startsWith('<span style="color: #FF0000">')
+  ) {
+    const notice = HTML_ERROR.exec(line) ?? HTML_SYSTEM.exec(line);
+    if (notice) {
+      const kind = line.startsWith('<span style="color') ? "error" : "system";
+      return { time: notice[1], kind, body: render(notice[2]!) };
+    }
   }
   const m = HTML_MESSAGE.exec(line);
-  if (!m) return { text };
+  if (!m) return undefined;
   const label = decodeHTML(m[3]!);
   const action = m[1] === "#062585" && label.startsWith("***");
-  if (!action && !label.endsWith(":")) return { text };
+  if (!action && !label.endsWith(":")) return undefined;
   return {
-    text,
     time: decodeHTML(m[2]!),
     kind: action ? "action" : "message",
     name: action ? label.slice(3) : label.slice(0, -1),
@@ -172,14 +182,22 @@ function htmlEntry(line: string): ParsedEntry {
   };
 }
 
+/** Reads one html entry line (html_logger_write's formats). */
+export function htmlEntry(line: string): ParsedEntry {
+  return { text: render(line), ...htmlParts(line) };
+}
+
+/** True for the lines of an html log that are the document, not an entry. */
+export function isHtmlFrame(line: string): boolean {
+  return line.startsWith("<!DOCTYPE") || line.startsWith("<html") ||
+    /^<\/(p|body|html)>$/.test(line);
+}
+
 /** Splits an html log into entries, one per line; the document's own lines are left out. */
 export function parseHtmlEntries(text: string): ParsedEntry[] {
   const entries: ParsedEntry[] = [];
   for (const line of text.split("\n")) {
-    if (
-      line.startsWith("<!DOCTYPE") || line.startsWith("<html") ||
-      /^<\/(p|body|html)>$/.test(line)
-    ) continue;
+    if (isHtmlFrame(line)) continue;
     const entry = htmlEntry(line);
     if (entry.text.trim() !== "") entries.push(entry);
   }

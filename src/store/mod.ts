@@ -104,3 +104,16 @@ export {
   updateAccounts,
   updateBuddyList,
 } from "./profile_store.ts";
+export {
+  type IndexHit,
+  type IndexPage,
+  type IndexProgress,
+  type IndexQuery,
+  type LogIndex,
+  openLogIndex,
+  parseSearchQuery,
+  type QueryNode,
+  type Rebuilt,
+  type UpdateOptions,
+  type UpdateResult,
+} from "./log_index.ts";
