@@ -93,6 +93,10 @@ async function parse(args: string[]): Promise<InteractiveRun | undefined> {
     writeOut: write,
     writeErr: () => {},
     outputError: () => {},
+    // Our help has no colours; asking would read environment variables
+    // (NO_COLOR, FORCE_COLOR, CLICOLOR_FORCE) the program may not read.
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
   };
   const program = new Command("pidgin").configureOutput(output)
     .exitOverride((err) => {

@@ -49,3 +49,16 @@ Deno.test("a resource named like a command is an option value, not a command", a
   assert.equal(bare.code, 0, bare.stderr);
   assert.ok(!bare.stdout.includes("Usage:"), bare.stdout);
 });
+
+Deno.test("a command's --help works in a terminal too", async () => {
+  const { startTerminal } = await import("../_support/tmux.ts");
+  const { cliCommand } = await import("../_support/run_cli.ts");
+  await using term = await startTerminal(cliCommand("send", "--help"), {
+    env: { PATH: Deno.env.get("PATH") ?? "" },
+    rows: 50,
+  });
+  assert.equal(await term.exitStatus(), 0);
+  const screen = (await term.screen()).join("\n");
+  assert.match(screen, /^Examples:\n {2}\$ pidgin send /m);
+  assert.ok(!screen.includes("Requires env access"), screen);
+});
