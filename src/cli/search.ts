@@ -1,58 +1,6 @@
 import type { IndexProgress } from "../store/mod.ts";
-import type { SearchHit } from "../core/mod.ts";
 import { UsageError } from "../errors.ts";
-import { CONTINUATION } from "../text/continuation.ts";
-import { type Rich, styled } from "../text/rich.ts";
 import type { CommandSpec } from "./command.ts";
-
-const pad = (n: number) => String(n).padStart(2, "0");
-
-/** Local time as `2026-11-25 18:18:07`. */
-function formatTime(t: Date): string {
-  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${
-    pad(t.getHours())
-  }:${pad(t.getMinutes())}:${pad(t.getSeconds())}`;
-}
-
-/** Continuation lines indented, as `pidgin log` shows them. */
-function indent(text: string): string {
-  return text.replace(/\r?\n/g, `\n${CONTINUATION}`);
-}
-
-/** The body with its matches highlighted. */
-function highlighted(hit: SearchHit): Rich[] {
-  const parts: Rich[] = [];
-  let at = 0;
-  for (const [start, end] of hit.matches) {
-    if (start < at || end > hit.body.length) continue;
-    parts.push(indent(hit.body.slice(at, start)));
-    parts.push(styled("highlight", indent(hit.body.slice(start, end))));
-    at = end;
-  }
-  parts.push(indent(hit.body.slice(at)));
-  return parts;
-}
-
-/** One hit as one line (plus indented continuation lines). */
-export function formatHit(hit: SearchHit, showAccount: boolean): Rich {
-  const where = `${showAccount ? `${hit.account} ` : ""}${hit.conversation}${
-    hit.room ? " (room)" : ""
-  }`;
-  const who = hit.kind === "action" && hit.sender
-    ? `***${hit.sender} `
-    : hit.sender
-    ? `${hit.sender}: `
-    : "";
-  return [
-    styled("dim", formatTime(hit.time)),
-    "  ",
-    styled("bold", where),
-    "  ",
-    indent(who),
-    ...highlighted(hit),
-    "\n",
-  ];
-}
 
 function progressLine(p: IndexProgress): string {
   if (p.phase === "waiting") {
@@ -209,7 +157,10 @@ export const searchCommand: CommandSpec = {
       return;
     }
     const accounts = new Set(page.hits.map((h) => h.account));
-    await ctx.out(page.hits.map((h) => formatHit(h, accounts.size > 1)));
+    const { formatHit } = await import("../core/mod.ts");
+    await ctx.out(
+      page.hits.map((h) => [formatHit(h, accounts.size > 1), "\n"]),
+    );
     if (page.next) {
       await ctx.err(
         `More hits: run the same search with --before ${page.next}\n`,

@@ -58,3 +58,4 @@ export {
   type SearchPage,
   type SearchRequest,
 } from "./search.ts";
+export { formatHit } from "./search_format.ts";

@@ -5,7 +5,7 @@
  * view prints it. With several accounts online, lines name their account.
  */
 import { type AppError, UsageError } from "../errors.ts";
-import type { Core } from "../core/mod.ts";
+import type { Core, SearchRequest } from "../core/mod.ts";
 import type { ChatMessage } from "../xmpp/mod.ts";
 import type { Rich } from "../text/rich.ts";
 import { indentContinuation } from "../text/continuation.ts";
@@ -64,6 +64,8 @@ export interface App {
   fail(err: AppError): void;
   /** Asks the read loop to end; nothing typed after it runs. */
   quit(): void;
+  /** The last /search and where its next page starts, for /search more. */
+  lastSearch?: { request: SearchRequest; next?: string };
   /** Set by the read loop. */
   onQuit?: () => void;
   /** Set by the read loop. */

@@ -145,3 +145,44 @@ Deno.test("interactive mode: a line inside a message shows as its continuation, 
   await pidgin.writeLine("/quit");
   assert.equal((await pidgin.finish()).code, 0);
 });
+
+Deno.test("interactive /search is the index's search, scoped to the current conversation", async () => {
+  await using prosody = await startProsody();
+  await prosody.register({
+    jid: "carol@localhost",
+    password: "carol-secret-pw",
+  });
+  await using bob = await onlinePeer(prosody);
+  await using carol = await onlinePeer(
+    prosody,
+    "carol@localhost",
+    "carol-secret-pw",
+  );
+  await using pidgin = spawnCli([], {
+    env: aliceEnv(prosody, join(prosody.dir, "purple")),
+  });
+  await pidgin.writeLine("/status");
+  await pidgin.waitForOutput("You are available");
+  await bob.sendMessage("alice@localhost", "the printer on floor 3");
+  await pidgin.waitForOutput("unread from bob@localhost");
+  await carol.sendMessage("alice@localhost", "printer again");
+  await pidgin.waitForOutput("unread from carol@localhost");
+  await pidgin.writeLine("/chat bob@localhost");
+  await pidgin.writeLine("/search printer");
+  await pidgin.writeLine("/close");
+  await pidgin.writeLine("/search print*");
+  await pidgin.writeLine("/quit");
+  const { stdout, code } = await pidgin.finish();
+  assert.equal(code, 0);
+  const [scoped, all] = stdout.split("Closed the conversation");
+  assert.match(
+    scoped!,
+    /bob@localhost {2}bob@localhost: the printer on floor 3/,
+  );
+  assert.ok(
+    !/carol@localhost {2}carol@localhost: printer again/.test(scoped!),
+    scoped!,
+  );
+  assert.match(all!, /carol@localhost {2}carol@localhost: printer again/);
+  assert.match(all!, /bob@localhost {2}bob@localhost: the printer on floor 3/);
+});

@@ -32,38 +32,39 @@ export const history: SlashCommand = {
 
 export const search: SlashCommand = {
   name: "search",
-  usage: "/search <text>",
+  usage: "/search <text> [more]",
   summary:
-    "Search the logs of the current conversation (or of every contact when none is open)",
+    "Search the logs: the current conversation's, or every log of the profile when none is open; /search more shows older hits",
   async run(args, app) {
-    const wanted = args.trim().toLowerCase();
-    if (!wanted) {
+    const text = args.trim();
+    if (!text) {
       throw new UsageError("Expected something to search for", {
         hint: "/search <text>",
       });
     }
-    const targets = app.current
-      ? [{ account: app.current.account, jid: app.current.jid }]
-      : app.accounts.flatMap((account) =>
-        [...account.roster.keys()].map((jid) => ({ account, jid }))
+    const { formatHit } = await import("../../core/mod.ts");
+    const current = app.current;
+    // "/search more" goes on from the last page of the same search.
+    const last = app.lastSearch;
+    const more = text === "more" && last?.next;
+    const request = more && last ? { ...last.request, before: last.next } : {
+      text,
+      contact: current?.jid,
+      account: current?.account.account.jid,
+      limit: 20,
+    };
+    const page = await app.core.search(request);
+    app.lastSearch = { request, next: page.next };
+    if (page.hits.length === 0) {
+      return app.view.line(
+        app.view.dim(more ? "No older hits" : `Nothing found for "${text}"`),
       );
-    let found = 0;
-    for (const { account, jid } of targets) {
-      const entries = await app.core.history(
-        account.account,
-        jid,
-        Number.MAX_SAFE_INTEGER,
-      );
-      for (const e of entries) {
-        if (!e.text.toLowerCase().includes(wanted)) continue;
-        found++;
-        app.view.line(
-          `${app.current ? "" : `${jid}: `}${indentContinuation(e.text)}`,
-        );
-      }
     }
-    if (found === 0) {
-      app.view.line(app.view.dim(`Nothing found for "${args.trim()}"`));
+    const accounts = new Set(page.hits.map((h) => h.account));
+    // Oldest of the page last is newest first; on screen the newest ends up nearest the prompt.
+    for (const hit of [...page.hits].reverse()) {
+      app.view.line(formatHit(hit, accounts.size > 1));
     }
+    if (page.next) app.view.line(app.view.dim("Older hits: /search more"));
   },
 };
