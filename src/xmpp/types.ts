@@ -1,23 +1,56 @@
 /** Plain data the session hands upward; no XML past this folder. */
 import type { AppError } from "../errors.ts";
 
-/** A one-to-one chat message that arrived. */
+/** Where a {@linkcode ChatMessage} came from. */
+export type MessageSource = "live" | "carbon" | "archive";
+
+/**
+ * A one-to-one chat message: one that arrived (`live`), a copy of one our
+ * other clients sent or received (`carbon`, XEP-0280), or one read from our
+ * archive (`archive`, XEP-0313).
+ */
 export interface ChatMessage {
-  /** Sender's full JID. */
+  /** `in` when the other party sent it, `out` when we did (on any of our clients). */
+  direction: "in" | "out";
+  /** Bare JID of the other party, lower-case: `fromBare` for `in`, the bare `to` for `out`. */
+  contact: string;
+  /** Sender's full JID (ours, with the sending client's resource, for `out`). */
   from: string;
   /** Sender's bare JID, lower-case. */
   fromBare: string;
+  /** Recipient as addressed, when the stanza names one. */
+  to?: string;
   body: string;
   /** Stanza id, when the sender gave one. */
   id?: string;
   /**
-   * When it was sent: the XEP-0203 delay stamp, else when it arrived; never
-   * later than when it arrived (a stamp in the future is not believed).
+   * The id our own archive gave the message (XEP-0359 `<stanza-id>` whose
+   * `by` is our bare JID; for archive results the result's id): the cursor
+   * for catching up, and the key to drop a message seen twice.
+   */
+  stanzaId?: string;
+  /** The sender's XEP-0359 `<origin-id>`, when it gave one. */
+  originId?: string;
+  source: MessageSource;
+  /** True when the sender asked for a delivery receipt (XEP-0184). */
+  receiptRequested: boolean;
+  /**
+   * When it was sent: the XEP-0203 delay stamp (for archive results the
+   * archive's), else when it arrived; never later than when it arrived (a
+   * stamp in the future is not believed).
    */
   sentAt: Date;
-  /** True when the server delivered it late (offline storage, XEP-0203). */
+  /** True when it carries a delay stamp (offline storage, archive, a resend). */
   delayed: boolean;
 }
+
+/**
+ * Takes messages that arrived together (one read from the server, or one
+ * archive page) and resolves once they are logged, or deliberately dropped.
+ * Only then does the session acknowledge them to the server (XEP-0198) and
+ * answer their receipt requests (XEP-0184). A rejection counts as dropped.
+ */
+export type MessageHandler = (batch: ChatMessage[]) => Promise<void>;
 
 /** What a contact's resource announced. */
 export interface Presence {
@@ -58,8 +91,47 @@ export interface SubscriptionRequest {
   type: "subscribe" | "subscribed" | "unsubscribe" | "unsubscribed";
 }
 
-/** Connection states announced by the `status` event. */
-export type ConnectionStatus = "connecting" | "online" | "offline";
+/**
+ * Connection states announced by the `status` event:
+ *
+ * - `connecting`: `start()` began;
+ * - `online`: bound to a new session (by `start()`, or after a reconnect
+ *   whose stream could not be resumed: presence was sent again, the roster
+ *   fetched again, the archive caught up in the background);
+ * - `reconnecting`: the connection broke and the session reconnects
+ *   (emitted once per outage, before the first `reconnecting` event);
+ * - `resumed`: the broken stream was resumed (XEP-0198): nothing was lost
+ *   either way, and presence, roster and carbons carry on;
+ * - `offline`: the session ended (`stop()`, or a failure it does not
+ *   reconnect after, announced by `disconnected` first).
+ */
+export type ConnectionStatus =
+  | "connecting"
+  | "online"
+  | "reconnecting"
+  | "resumed"
+  | "offline";
+
+/** The connection broke; the session tries again in `inMs`. */
+export interface ReconnectingEvent {
+  /** Milliseconds until the next attempt (0: at once). */
+  inMs: number;
+  /** Why the connection broke, or why the last attempt failed. */
+  reason: AppError;
+}
+
+/** How archive catch-up (`SessionOptions.catchUp`) ended on one connect. */
+export interface CatchUpEvent {
+  /** Messages handed to the message handler. */
+  count: number;
+  /**
+   * `done`: everything after the cursor (or the first-start window) was
+   * fetched; `skipped`: the server keeps no archive for us; `failed`: see
+   * `reason` (what was handed over before the failure stays handed over).
+   */
+  outcome: "done" | "skipped" | "failed";
+  reason?: AppError;
+}
 
 /** A failure reported by the server for something we sent. */
 export interface SessionErrorEvent {
@@ -88,6 +160,10 @@ export interface ChatStateEvent {
 
 /** Events a session emits, with their payloads. */
 export interface SessionEvents {
+  /**
+   * A chat message: at once when no message handler is set; with one, after
+   * the handler resolved for its batch (so a view can listen).
+   */
   message: ChatMessage;
   chatstate: ChatStateEvent;
   presence: Presence;
@@ -101,6 +177,19 @@ export interface SessionEvents {
    */
   disconnected: AppError;
   status: ConnectionStatus;
+  /** The connection broke (or an attempt failed); the next attempt is in `inMs`. */
+  reconnecting: ReconnectingEvent;
+  /** The server acknowledged a message `sendMessage` sent (also after its promise was rejected as not confirmed). */
+  acknowledged: { id: string };
+  /** The contact confirmed it received one of our messages (XEP-0184). */
+  receipt: { id: string; from: string };
+  /** Archive catch-up of one connect ended. */
+  catchUp: CatchUpEvent;
+  /**
+   * The whole roster, fetched again after a reconnect bound a new session
+   * (only when `getRoster()` was called before): replace what you keep.
+   */
+  rosterReset: RosterItem[];
 }
 
 /** When each step of `start()` finished, in ms since the process started (`performance.now()`). */
@@ -134,6 +223,80 @@ export interface SessionOptions {
    * pin nothing.
    */
   pinnedMechanism?: string;
+  /**
+   * Reconnect when the connection breaks (default false): resume the stream
+   * (XEP-0198), else bind a new session; forever, with exponential backoff
+   * and jitter, until `stop()` or a failure that retrying cannot fix
+   * (`conflict`, credentials rejected, a downgrade, an untrusted
+   * certificate). Without it a broken connection ends the session.
+   */
+  reconnect?: boolean;
+  /** First delay between failed reconnect attempts, ms (default 1000); it doubles. */
+  reconnectBaseMs?: number;
+  /** Longest delay between reconnect attempts, ms (default 60 000). */
+  reconnectMaxMs?: number;
+  /** Probe the server after this long without traffic from it, ms (default 60 000). */
+  keepaliveMs?: number;
+  /** A probe unanswered this long means the connection is dead, ms (default 20 000). */
+  deadAfterMs?: number;
+  /**
+   * Fetch what the archive holds on every connect that is not a resume,
+   * before live messages (held back meanwhile) reach the message handler.
+   */
+  catchUp?: CatchUpOptions;
+}
+
+/** Archive catch-up, see {@linkcode SessionOptions.catchUp}. */
+export interface CatchUpOptions {
+  /**
+   * The `stanzaId` of the last archived message the caller logged (live,
+   * carbon or archive); `undefined` on a first start, which fetches only
+   * `window`. Called once per connect.
+   */
+  after(): Promise<string | undefined>;
+  /** The first start's window: at most `max` messages, none older than `sinceMs`. */
+  window: { max: number; sinceMs: number };
+  /** Most messages fetched after a cursor on one connect (default 100 000). */
+  limit?: number;
+}
+
+/** Options of `sendMessage`. */
+export interface SendOptions {
+  /**
+   * The message id, also sent as XEP-0359 origin-id: pass the id of a
+   * message queued in an earlier run so its resend keeps it.
+   */
+  id?: string;
+  /**
+   * When the message was first queued, for a resend from an earlier run:
+   * the session then looks the id up in our archive first and does not send
+   * it again when the server already has it.
+   */
+  queuedAt?: Date;
+}
+
+/** A message `sendMessage` accepted that the server has not acknowledged yet. */
+export interface UnacknowledgedMessage {
+  id: string;
+  to: string;
+  body: string;
+  queuedAt: Date;
+}
+
+/** Options of `queryArchive` (XEP-0313). */
+export interface ArchiveQuery {
+  /** Only the conversation with this JID. */
+  with?: string;
+  /** Page forward from after this archive id (a `stanzaId`). */
+  after?: string;
+  /** Page backward from before this archive id; `true`: from the newest. */
+  before?: string | true;
+  start?: Date;
+  end?: Date;
+  /** Most messages in all (default 10 000, at most 100 000). */
+  max?: number;
+  /** Messages asked for per page (default 100; servers may send fewer). */
+  pageSize?: number;
 }
 
 /** What `sendMessage` resolves to once the server has the message. */
@@ -172,11 +335,40 @@ export interface Session extends AsyncDisposable {
   /** Connects, secures, authenticates and binds. */
   start(): Promise<void>;
   /**
-   * Sends a chat message; resolves when the server has acknowledged it.
-   * Rejects with `UsageError`, before writing anything, when
-   * `assertSendable` would throw.
+   * Sends a chat message with an XEP-0359 origin-id (= its id) and a
+   * receipt request; resolves when the server has acknowledged it, across
+   * reconnects: resent on resume, and after a new session only when our
+   * archive does not already hold it. Rejects with `UsageError` before
+   * writing anything when `assertSendable` would throw, with
+   * `ConnectionError` when it certainly was not sent (the session is not
+   * online and does not reconnect, or ended before writing it), and with
+   * `NotConfirmedError` (exit 7) when it was written but the session gave
+   * up before the server acknowledged it: it may still arrive. A session
+   * without `reconnect` gives up after `timeoutMs`.
    */
-  sendMessage(to: string, body: string): Promise<SentMessage>;
+  sendMessage(
+    to: string,
+    body: string,
+    options?: SendOptions,
+  ): Promise<SentMessage>;
+  /**
+   * Every message `sendMessage` accepted that the server has not
+   * acknowledged, oldest first, also after a rejection and after the session
+   * ended: what to keep on disk and resend with the same id next time.
+   */
+  unacknowledged(): UnacknowledgedMessage[];
+  /**
+   * Sets the handler incoming chat messages go to (live, carbons, archive
+   * catch-up), one batch at a time in order; see {@linkcode MessageHandler}.
+   */
+  setMessageHandler(handler: MessageHandler): void;
+  /**
+   * Reads our own archive (XEP-0313), page by page in archive order
+   * (`before` pages go backward; messages within a page are oldest first).
+   * Throws `ArchiveError` when the server has no archive or breaks the
+   * protocol (a repeated page, no end within the limits).
+   */
+  queryArchive(query?: ArchiveQuery): AsyncIterable<ChatMessage[]>;
   /** Fetches the roster. */
   getRoster(): Promise<RosterItem[]>;
   /** Adds or renames a roster contact (`UsageError` for a name XML forbids). */
