@@ -30,6 +30,8 @@ interface Batch {
 export interface Delivery {
   setHandler(handler: MessageHandler): void;
   readonly hasHandler: boolean;
+  /** We sent message `id`: its copies (archive) are not handed over. */
+  ownSent(id: string): void;
   /** A live message or carbon being dispatched now; `answer` sends its receipt. */
   incoming(message: ChatMessage, answer?: () => void): void;
   /** The elements of one read were dispatched: what they brought is one batch. */
@@ -80,7 +82,10 @@ export function createDelivery(
    * (offline storage after a failed resume) by sender, id and text.
    */
   function fresh(message: ChatMessage): boolean {
-    const { stanzaId, id, body } = message;
+    const { stanzaId, id, body, originId } = message;
+    if (message.direction === "out" && seen.has(`o${originId ?? id}`)) {
+      return false; // one this session sent: already logged before it went
+    }
     const key = id === undefined
       ? undefined
       : `k${message.direction}\0${message.contact}\0${id}\0${body.length}\0${
@@ -145,6 +150,9 @@ export function createDelivery(
   return {
     setHandler(h) {
       handler = h;
+    },
+    ownSent(id) {
+      remember(`o${id}`);
     },
     get hasHandler() {
       return handler !== undefined;

@@ -15,7 +15,6 @@ import {
 } from "../errors.ts";
 import type { Archive } from "./mam.ts";
 import { ArchiveError } from "./mam.ts";
-import type { Receipts } from "./receipts.ts";
 import type { Element } from "./_xmpp_js.ts";
 import type { SentMessage, UnacknowledgedMessage } from "./types.ts";
 
@@ -36,7 +35,8 @@ export interface OutboxLink {
 /** What the outbox needs from the session. */
 export interface OutboxOptions {
   archive: Archive;
-  receipts: Receipts;
+  /** A message is written (for receipts, and to know our own copies). */
+  written(id: string, toBare: string): void;
   /** Give up on an unacknowledged message after this long (sessions that do not reconnect). */
   giveUpAfterMs?: number;
   acknowledged(id: string): void;
@@ -118,7 +118,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     entry.written = true;
     entry.viaSm = to.sm;
     entry.sentAt ??= new Date();
-    options.receipts.sent(entry.id, entry.toBare);
+    options.written(entry.id, entry.toBare);
     to.send(entry.stanza).catch(() => {}); // a closed connection says so itself
     const ms = options.giveUpAfterMs;
     if (ms !== undefined && entry.timer === undefined && !entry.settled) {

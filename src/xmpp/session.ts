@@ -91,7 +91,10 @@ export function createSession(options: SessionOptions): Session {
   });
   const outbox = createOutbox({
     archive,
-    receipts,
+    written(id, toBare) {
+      receipts.sent(id, toBare);
+      delivery.ownSent(id);
+    },
     giveUpAfterMs: options.reconnect ? undefined : timeoutMs,
     acknowledged: (id) => events.emit("acknowledged", { id }),
   });

@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { ConnectionError } from "../../src/errors.ts";
+import { createSession } from "../../src/xmpp/mod.ts";
+import { startFaultProxy } from "../_support/fault_proxy.ts";
+import { startProsody } from "../_support/prosody.ts";
+import { next } from "./_prosody_session.ts";
+import { collect, recorder, reliableOptions, trace } from "./_reliable.ts";
+
+Deno.test("Session binds a new session when resumption is refused: resends only what the archive lacks, catches up what it missed", async () => {
+  await using prosody = await startProsody({ withArchive: true });
+  await using proxy = await startFaultProxy({
+    target: prosody.port,
+    caFile: prosody.caFile,
+  });
+  const got = recorder();
+  await using alice = createSession(
+    await reliableOptions(proxy, { catchUp: got.catchUp() }),
+  );
+  alice.setMessageHandler(got.handler);
+  const seen = trace(alice, ["status"]);
+  await alice.start();
+  await alice.sendPresence();
+  // bob reconnects too: the restart drops him as well.
+  await using bob = createSession(
+    await reliableOptions(prosody, {
+      jid: "bob@localhost",
+      password: "bob-secret-pw",
+    }),
+  );
+  const bobGot = collect(bob);
+  await bob.start();
+  await bob.sendPresence();
+  await alice.sendMessage("bob@localhost", "hello bob");
+  await bob.sendMessage("alice@localhost", "hello alice");
+  await got.count(1);
+
+  // The server takes "taken" but its acknowledgement never reaches alice.
+  proxy.blackhole("server-to-client");
+  const taken = alice.sendMessage("bob@localhost", "taken");
+  await bobGot.count(2);
+  // "held" never reaches the server.
+  proxy.stall("client-to-server");
+  const held = alice.sendMessage("bob@localhost", "held");
+  // These reach alice's stream, not alice: the archive has them.
+  await bob.sendMessage("alice@localhost", "missed-1");
+  await bob.sendMessage("alice@localhost", "missed-2");
+
+  const back = next(alice, "status", (s) => s === "online");
+  await prosody.restart(); // stream-management sessions are gone
+  proxy.heal();
+  proxy.resume();
+  await back;
+  await Promise.all([taken, held]);
+  await got.count(3);
+  await bobGot.count(3);
+  await alice.roundTrip();
+  await bob.roundTrip();
+  assert.deepEqual(got.bodies(), ["hello alice", "missed-1", "missed-2"]);
+  assert.deepEqual(
+    got.messages.map((m) => m.source),
+    ["live", "archive", "archive"],
+  );
+  assert.deepEqual(bobGot.bodies(), ["hello bob", "taken", "held"]);
+  assert.deepEqual(alice.unacknowledged(), []);
+  assert.deepEqual(seen, [
+    "status: connecting",
+    "status: online",
+    "status: reconnecting",
+    "status: online",
+  ]);
+});
+
+Deno.test("Session reconnects with growing delays while the server is unreachable, and stop() ends the wait", async () => {
+  await using prosody = await startProsody();
+  await using proxy = await startFaultProxy({
+    target: prosody.port,
+    caFile: prosody.caFile,
+  });
+  await using alice = createSession(
+    await reliableOptions(proxy, {
+      reconnectBaseMs: 40,
+      reconnectMaxMs: 100,
+    }),
+  );
+  const delays: number[] = [];
+  alice.on("reconnecting", ({ inMs, reason }) => {
+    assert.ok(reason instanceof ConnectionError);
+    delays.push(inMs);
+  });
+  await alice.start();
+  proxy.refuse();
+  await proxy.cut();
+  await proxy.attempted(5);
+  assert.equal(delays[0], 0);
+  assert.ok(delays[1]! >= 20 && delays[1]! <= 40, String(delays));
+  assert.ok(delays.every((d) => d <= 100), String(delays));
+  // A message sent meanwhile waits; stop() says it was never sent.
+  const pending = alice.sendMessage("bob@localhost", "later");
+  assert.equal(alice.unacknowledged().length, 1);
+  await alice.stop();
+  await assert.rejects(pending, /the session ended before it was sent/);
+});
+
+Deno.test("Session does not reconnect after another client took its resource (conflict)", async () => {
+  await using prosody = await startProsody();
+  await using first = createSession(await reliableOptions(prosody));
+  const seen = trace(first);
+  await first.start();
+  const offline = next(first, "status", (s) => s === "offline");
+  await using second = createSession(await reliableOptions(prosody));
+  await second.start();
+  await offline;
+  assert.deepEqual(seen, [
+    "status: connecting",
+    "status: online",
+    'disconnected: Signed out by the server: another client signed in as "alice@localhost/pidgin" (conflict)',
+    "status: offline",
+  ]);
+});
