@@ -51,17 +51,26 @@ export async function runCatchUp(d: CatchUpDeps): Promise<boolean> {
   async function window(): Promise<string | undefined> {
     const { max, sinceMs } = d.catchUp.window;
     if (max <= 0) return undefined;
+    // Newest first; receipts and the like are results too, so read on until
+    // `max` chat messages (within a bound on results).
     const pages: ChatMessage[][] = [];
+    let have = 0;
     const query = d.archive.query({
       before: true,
       start: new Date(Date.now() - sinceMs),
-      max,
-      pageSize: Math.min(max, PAGE),
+      max: max * 4 + PAGE,
+      pageSize: PAGE,
     });
-    for await (const page of query) pages.push(page);
-    pages.reverse();
-    for (const page of pages) count += await d.delivery.page(page);
-    return pages.at(-1)?.at(-1)?.stanzaId;
+    for await (const page of query) {
+      pages.push(page);
+      have += page.length;
+      if (have >= max) break;
+    }
+    const newest = pages.reverse().flat().slice(-max);
+    for (let i = 0; i < newest.length; i += PAGE) {
+      count += await d.delivery.page(newest.slice(i, i + PAGE));
+    }
+    return newest.at(-1)?.stanzaId;
   }
 
   try {

@@ -62,6 +62,8 @@ export interface ArchiveOptions {
 export interface Archive {
   /** Claims archive results (ours are collected, any other dropped); false for other messages. */
   onMessage(stanza: Element): boolean;
+  /** Sees every iq: the answer to a query ends its results, at once. */
+  onIq(stanza: Element): void;
   /** Pages of a query, see `Session.queryArchive`. */
   query(query?: ArchiveQuery): AsyncIterable<ChatMessage[]>;
 }
@@ -76,6 +78,9 @@ interface Page {
 }
 
 interface Collector {
+  /** The id of the query's iq: its answer ends the collecting. */
+  iqId: string;
+  closed: boolean;
   max: number;
   messages: ChatMessage[];
   ids: string[];
@@ -109,7 +114,10 @@ export function createArchive(options: ArchiveOptions): Archive {
     cursor: { after?: string; before?: string | true },
   ): Promise<Page> {
     const queryId = crypto.randomUUID();
+    const iqId = crypto.randomUUID();
     const collector: Collector = {
+      iqId,
+      closed: false,
       max: ask,
       messages: [],
       ids: [],
@@ -118,7 +126,7 @@ export function createArchive(options: ArchiveOptions): Archive {
     const before = cursor.before;
     const iq = xml(
       "iq",
-      { type: "set", id: crypto.randomUUID() },
+      { type: "set", id: iqId },
       xml(
         "query",
         { xmlns: NS_MAM, queryid: queryId },
@@ -188,13 +196,21 @@ export function createArchive(options: ArchiveOptions): Archive {
   }
 
   return {
+    onIq(stanza) {
+      if (active.size === 0) return;
+      const type = stanza.attrs.type;
+      if (type !== "result" && type !== "error") return;
+      for (const collector of active.values()) {
+        if (collector.iqId === stanza.attrs.id) collector.closed = true;
+      }
+    },
     onMessage(stanza) {
       const result = resultOf(stanza);
       if (!result) return false;
       const collector = active.get(String(result.attrs.queryid));
       const from = stanza.attrs.from;
       if (
-        !collector ||
+        !collector || collector.closed ||
         (from !== undefined && String(from).toLowerCase() !== ownBare)
       ) return true;
       const id = result.attrs.id ? String(result.attrs.id) : "";

@@ -108,6 +108,7 @@ export function createSession(options: SessionOptions): Session {
   function onStanza(stanza: Element): void {
     if (!stanza.is("message")) {
       if (stanza.is("presence")) inbound.onPresence(stanza);
+      else archive.onIq(stanza);
       return;
     }
     if (archive.onMessage(stanza)) return;

@@ -293,9 +293,13 @@ export interface ArchiveQuery {
   before?: string | true;
   start?: Date;
   end?: Date;
-  /** Most messages in all (default 10 000, at most 100 000). */
+  /**
+   * Most archive results read in all (default 10 000, at most 100 000);
+   * results that are not chat messages (receipts, chat states) count too
+   * but are not handed over.
+   */
   max?: number;
-  /** Messages asked for per page (default 100; servers may send fewer). */
+  /** Results asked for per page (default 100; servers may send fewer). */
   pageSize?: number;
 }
 
