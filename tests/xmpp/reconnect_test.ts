@@ -19,7 +19,9 @@ Deno.test("Session binds a new session when resumption is refused: resends only 
   alice.setMessageHandler(got.handler);
   const seen = trace(alice, ["status"]);
   await alice.start();
-  await alice.sendPresence();
+  await alice.sendPresence("away", "lunch");
+  await alice.getRoster(); // so a new session fetches it again
+  const rosterReset = next(alice, "rosterReset");
   // bob reconnects too: the restart drops him as well.
   await using bob = createSession(
     await reliableOptions(prosody, {
@@ -30,6 +32,12 @@ Deno.test("Session binds a new session when resumption is refused: resends only 
   const bobGot = collect(bob);
   await bob.start();
   await bob.sendPresence();
+  // Our other client sees our presence (bob is not subscribed to it).
+  await using phone = createSession(
+    await reliableOptions(prosody, { resource: "phone" }),
+  );
+  await phone.start();
+  await phone.sendPresence();
   await alice.sendMessage("bob@localhost", "hello bob");
   await bob.sendMessage("alice@localhost", "hello alice");
   await got.count(1);
@@ -46,6 +54,11 @@ Deno.test("Session binds a new session when resumption is refused: resends only 
   await bob.sendMessage("alice@localhost", "missed-2");
 
   const back = next(alice, "status", (s) => s === "online");
+  const presenceAgain = next(
+    phone,
+    "presence",
+    (p) => p.from === "alice@localhost/pidgin" && p.show === "away",
+  );
   await prosody.restart(); // stream-management sessions are gone
   proxy.heal();
   proxy.resume();
@@ -62,6 +75,9 @@ Deno.test("Session binds a new session when resumption is refused: resends only 
   );
   assert.deepEqual(bobGot.bodies(), ["hello bob", "taken", "held"]);
   assert.deepEqual(alice.unacknowledged(), []);
+  // The new session says who we are again: presence, and the roster.
+  assert.equal((await presenceAgain).status, "lunch");
+  assert.deepEqual(await rosterReset, []);
   assert.deepEqual(seen, [
     "status: connecting",
     "status: online",
@@ -115,5 +131,47 @@ Deno.test("Session does not reconnect after another client took its resource (co
     "status: online",
     'disconnected: Signed out by the server: another client signed in as "alice@localhost/pidgin" (conflict)',
     "status: offline",
+  ]);
+});
+
+Deno.test("Session.sendMessage() of an earlier run's message sends it only when our archive lacks it", async () => {
+  await using prosody = await startProsody({ withArchive: true });
+  await using bob = createSession(
+    await reliableOptions(prosody, {
+      jid: "bob@localhost",
+      password: "bob-secret-pw",
+    }),
+  );
+  const bobGot = collect(bob);
+  await bob.start();
+  await bob.sendPresence();
+  const queuedAt = new Date();
+  {
+    // The earlier run: sent, then killed before it saw the acknowledgement.
+    await using before = createSession(await reliableOptions(prosody));
+    await before.start();
+    await before.sendMessage("bob@localhost", "already there", {
+      id: "run1-a",
+    });
+  }
+  await using alice = createSession(await reliableOptions(prosody));
+  await alice.start();
+  const resent = await Promise.all([
+    alice.sendMessage("bob@localhost", "already there", {
+      id: "run1-a",
+      queuedAt,
+    }),
+    alice.sendMessage("bob@localhost", "never sent", {
+      id: "run1-b",
+      queuedAt,
+    }),
+  ]);
+  assert.deepEqual(resent.map((r) => r.id), ["run1-a", "run1-b"]);
+  await bobGot.count(2);
+  await bob.roundTrip();
+  assert.deepEqual(bobGot.bodies(), ["already there", "never sent"]);
+  assert.deepEqual(bobGot.messages.map((m) => m.originId), [
+    "run1-a",
+    "run1-b",
   ]);
 });
