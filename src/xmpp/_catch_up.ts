@@ -24,6 +24,37 @@ export interface CatchUpDeps {
   emit(event: CatchUpEvent): void;
 }
 
+/** When catch-up runs over a session's connects. */
+export interface CatchUpSchedule {
+  /** A connection is being made: live messages wait from now on. */
+  connecting(): void;
+  /** It is ready: catch up (not after a resume, unless the last one broke off). */
+  ready(resumed: boolean): void;
+}
+
+/** Schedules catch-up for a session; without `catchUp` it only keeps the order. */
+export function scheduleCatchUp(
+  deps: Omit<CatchUpDeps, "catchUp" | "hold"> & { catchUp?: CatchUpOptions },
+): CatchUpSchedule {
+  let hold = 0;
+  let pending = false;
+  return {
+    connecting() {
+      hold = deps.delivery.holdLive();
+    },
+    ready(resumed) {
+      const { catchUp } = deps;
+      if (!catchUp || (resumed && !pending)) {
+        return deps.delivery.releaseLive(hold);
+      }
+      pending = false;
+      runCatchUp({ ...deps, catchUp, hold }).then((finished) => {
+        if (!finished) pending = true;
+      });
+    },
+  };
+}
+
 /**
  * Runs one catch-up and releases the held live messages, whatever happens.
  * Resolves false when the connection failed under it (try again on the

@@ -11,8 +11,8 @@ import type { Emitter } from "./_emitter.ts";
 import type { StreamManagement } from "./stream_management.ts";
 import type { ChatMessage, MessageHandler, SessionEvents } from "./types.ts";
 
-/** Keys remembered to drop a message seen twice (up to two per message). */
-const REMEMBERED = 40_000;
+/** Keys remembered to drop a message seen twice (one per message), per generation. */
+const REMEMBERED = 20_000;
 /** Live messages kept back during catch-up; beyond it archived ones are left to the archive. */
 const MAX_HELD = 10_000;
 
@@ -69,35 +69,39 @@ export function createDelivery(
   let held: Batch[] = [];
   let heldCount = 0;
   let overflow = false;
-  const seen = new Set<string>();
+  // Two generations: a key is forgotten after 2 × REMEMBERED newer ones.
+  let seen = new Set<string>();
+  let older = new Set<string>();
+  const known = (key: string) => seen.has(key) || older.has(key);
 
   function remember(key: string): void {
+    if (seen.size >= REMEMBERED) {
+      older = seen;
+      seen = new Set();
+    }
     seen.add(key);
-    if (seen.size > REMEMBERED) seen.delete(seen.values().next().value!);
   }
 
   /**
    * True the first time a message is seen: by its archive id; without one
    * (a server with no archive), a delayed copy of a message we already had
-   * (offline storage after a failed resume) by sender, id and text.
+   * (offline storage after a failed resume) by contact, id and length.
    */
   function fresh(message: ChatMessage): boolean {
-    const { stanzaId, id, body, originId } = message;
-    if (message.direction === "out" && seen.has(`o${originId ?? id}`)) {
-      return false; // one this session sent: already logged before it went
+    const { stanzaId, id, direction } = message;
+    if (direction === "out" && known(`o${message.originId ?? id}`)) {
+      return false; // one this session sent: logged before it went
     }
-    const key = id === undefined
-      ? undefined
-      : `k${message.direction}\0${message.contact}\0${id}\0${body.length}\0${
-        body.slice(0, 32)
-      }`;
     if (stanzaId !== undefined) {
-      if (seen.has(`s${stanzaId}`)) return false;
-      remember(`s${stanzaId}`);
-    } else if (key !== undefined && message.delayed && seen.has(key)) {
-      return false;
+      const key = `s${stanzaId}`;
+      if (known(key)) return false;
+      remember(key);
+    } else if (id !== undefined) {
+      const key =
+        `${direction}${message.contact}\0${id}\0${message.body.length}`;
+      if (message.delayed && known(key)) return false;
+      remember(key);
     }
-    if (key !== undefined) remember(key);
     return true;
   }
 

@@ -6,16 +6,16 @@
  */
 import { type AppError, ConnectionError } from "../errors.ts";
 import type { Emitter } from "./_emitter.ts";
-import { type Connection, openConnection, type Ready } from "./_connect.ts";
+import { connectAny } from "./_attempt.ts";
+import type { Connection, Ready } from "./_connect.ts";
 import { ConnectionClosed } from "./_failures.ts";
 import { type Keepalive, startKeepalive } from "./_keepalive.ts";
 import { backoff, isRetryable, STABLE_MS } from "./_reconnect.ts";
-import type { Link } from "./_requests.ts";
-import { resolveCandidates, worthAnotherCandidate } from "./_resolve.ts";
+import { type Link, ping } from "./_requests.ts";
 import { withTimeout } from "./_timeout.ts";
 import { destroySocket } from "./_transport.ts";
-import { type Element, xml } from "./_xmpp_js.ts";
-import { describeDisconnect, type ErrorContext, toAppError } from "./errors.ts";
+import type { Element } from "./_xmpp_js.ts";
+import { describeDisconnect, type ErrorContext } from "./errors.ts";
 import type { StreamManagement } from "./stream_management.ts";
 import type {
   RosterItem,
@@ -107,74 +107,32 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
     };
   }
 
-  function open(candidate: string): Connection {
-    service = candidate;
-    let closedOnce = false;
-    const c: Connection = openConnection(
-      {
-        service: candidate,
-        domain: o.domain,
-        bareJid: o.bareJid,
-        username: o.username,
-        password: options.password,
-        resource: options.resource,
-        extraCa: options.extraCa,
-        pinnedMechanism: options.pinnedMechanism,
-        timeoutMs,
-        timings: o.timings,
-        sm: o.sm,
+  /** Connects to the first candidate that works (see `_attempt.ts`). */
+  function connect(): Promise<{ c: Connection; ready: Ready }> {
+    return connectAny(o, {
+      stopped: () => stopping,
+      context,
+      opening(c, candidate) {
+        service = candidate;
+        connection = c;
       },
-      {
-        onStanza: o.onStanza,
-        onRead: () => {
-          keepalive?.activity();
-          o.onRead();
-        },
-        onRosterPush: o.onRosterPush,
-        onClosed: () => {
-          if (closedOnce) return;
-          closedOnce = true;
-          closed(c);
-        },
+      handlers: (c) => {
+        let closedOnce = false;
+        return {
+          onStanza: o.onStanza,
+          onRead: () => {
+            keepalive?.activity();
+            o.onRead();
+          },
+          onRosterPush: o.onRosterPush,
+          onClosed: () => {
+            if (closedOnce) return;
+            closedOnce = true;
+            closed(c());
+          },
+        };
       },
-    );
-    connection = c;
-    return c;
-  }
-
-  /** Connects to the first candidate that works; throws what the last one failed with. */
-  async function connect(): Promise<{ c: Connection; ready: Ready }> {
-    let candidates: string[];
-    try {
-      candidates = await resolveCandidates({
-        domain: o.domain,
-        server: options.server,
-        port: options.port,
-      });
-    } catch (err) {
-      throw toAppError(err, context());
-    }
-    let lastError: unknown;
-    let lastContext = context();
-    for (const candidate of candidates) {
-      if (stopping) break;
-      const c = open(candidate);
-      try {
-        const ready = await withTimeout(c.ready, timeoutMs, () => {
-          destroySocket(c.entity);
-        });
-        return { c, ready };
-      } catch (err) {
-        lastError = err;
-        lastContext = context();
-        destroySocket(c.entity);
-        if (!worthAnotherCandidate(err)) break;
-      }
-    }
-    throw toAppError(
-      lastError ?? new ConnectionClosed("the session was stopped"),
-      lastContext,
-    );
+    });
   }
 
   function ready(c: Connection, r: Ready, kind: ReadyKind): void {
@@ -186,18 +144,11 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
     keepalive = startKeepalive({
       keepaliveMs: options.keepaliveMs ?? 60_000,
       deadAfterMs: options.deadAfterMs ?? 20_000,
-      probe: () => {
-        if (smEnabled) return o.sm.requestAck();
-        // XEP-0199; any answer (even an error) is a sign of life.
-        link.plugins.iqCaller.request(
-          xml(
-            "iq",
-            { type: "get", to: o.domain },
-            xml("ping", { xmlns: "urn:xmpp:ping" }),
-          ),
-          timeoutMs,
-        ).catch(() => {});
-      },
+      // XEP-0198 <r/>, else XEP-0199 ping: any answer, even an error, will do.
+      probe: () =>
+        smEnabled
+          ? o.sm.requestAck()
+          : void ping(link, o.domain).catch(() => {}),
       dead: (why) => {
         if (connection !== c) return;
         c.entity.failure ??= new ConnectionClosed(why);

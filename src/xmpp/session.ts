@@ -8,7 +8,8 @@
 import { ConnectionError } from "../errors.ts";
 import { Emitter } from "./_emitter.ts";
 import { assertResource } from "./_bind.ts";
-import { runCatchUp } from "./_catch_up.ts";
+import { scheduleCatchUp } from "./_catch_up.ts";
+import { createDispatch } from "./_dispatch.ts";
 import { createDelivery } from "./_delivery.ts";
 import { createInbound } from "./_inbound.ts";
 import { createLifecycle, type ReadyKind } from "./_lifecycle.ts";
@@ -29,13 +30,12 @@ import {
   sendSubscription,
   setRosterItem,
 } from "./_requests.ts";
-import { type Element, parseJid } from "./_xmpp_js.ts";
+import { parseJid } from "./_xmpp_js.ts";
 import { createCarbons } from "./carbons.ts";
 import { toAppError } from "./errors.ts";
 import { toBareJid } from "./jid.ts";
 import { createArchive } from "./mam.ts";
 import { createReceipts } from "./receipts.ts";
-import { toChatMessage } from "./stanzas.ts";
 import { createStreamManagement } from "./stream_management.ts";
 import type {
   PresenceShow,
@@ -101,43 +101,12 @@ export function createSession(options: SessionOptions): Session {
   /** The last presence we sent, to send again on a new session. */
   let presence: { show: PresenceShow; status?: string } | undefined;
   let rosterWanted = false;
-  let catchUpPending = false;
-  /** Live messages wait from each connect until it is caught up. */
-  let hold = 0;
-
-  function onStanza(stanza: Element): void {
-    if (!stanza.is("message")) {
-      if (stanza.is("presence")) inbound.onPresence(stanza);
-      else archive.onIq(stanza);
-      return;
-    }
-    if (archive.onMessage(stanza)) return;
-    const carbon = carbons.read(stanza);
-    if (carbon === "drop") return;
-    if (carbon) return delivery.incoming(carbon);
-    if (receipts.onMessage(stanza)) return;
-    const message = toChatMessage(stanza, { ownBare: bareJid, source: "live" });
-    if (!message) return inbound.onMessage(stanza);
-    const answer = message.receiptRequested
-      ? receipts.answerFor(stanza)
-      : undefined;
-    delivery.incoming(message, answer);
-  }
-
-  function catchUp(): void {
-    const catchUpOptions = options.catchUp;
-    if (!catchUpOptions) return delivery.releaseLive(hold);
-    catchUpPending = false;
-    runCatchUp({
-      catchUp: catchUpOptions,
-      archive,
-      delivery,
-      hold,
-      emit: (event) => events.emit("catchUp", event),
-    }).then((finished) => {
-      if (!finished) catchUpPending = true;
-    });
-  }
+  const catchUp = scheduleCatchUp({
+    catchUp: options.catchUp,
+    archive,
+    delivery,
+    emit: (event) => events.emit("catchUp", event),
+  });
 
   async function afterNewSession(link: Link, kind: ReadyKind): Promise<void> {
     if (delivery.hasHandler) {
@@ -159,21 +128,25 @@ export function createSession(options: SessionOptions): Session {
     events,
     timings,
     sm,
-    onStanza,
+    onStanza: createDispatch({
+      ownBare: bareJid,
+      archive,
+      carbons,
+      receipts,
+      inbound,
+      delivery,
+    }),
     onRead: () => delivery.endOfRead(),
     onRosterPush: (item) => events.emit("roster", item),
     onReady(link, kind, smEnabled) {
-      if (kind === "resumed") {
-        if (catchUpPending) catchUp();
-        else delivery.releaseLive(hold);
-      } else {
+      if (kind !== "resumed") {
         if (kind === "new") inbound.reset();
         if (presence) {
           sendPresence(link, presence.show, presence.status).catch(() => {});
         }
         void afterNewSession(link, kind);
-        catchUp();
       }
+      catchUp.ready(kind === "resumed");
       outbox.online({
         send: (stanza) => link.entity.send(stanza),
         sm: smEnabled,
@@ -183,7 +156,7 @@ export function createSession(options: SessionOptions): Session {
     onClosed() {
       delivery.endOfRead();
       // What arrives on the next connection waits for its catch-up.
-      hold = delivery.holdLive();
+      catchUp.connecting();
       outbox.offline();
     },
     onEnded(reason) {
@@ -216,7 +189,7 @@ export function createSession(options: SessionOptions): Session {
     },
     async start() {
       if (options.resource !== undefined) assertResource(options.resource);
-      hold = delivery.holdLive();
+      catchUp.connecting();
       await life.start();
     },
     assertSendable(to, body) {

@@ -9,14 +9,14 @@
  * which of them the server had handled (`<failed h>`), keeps its state in
  * one connection's plugin, and trusts whatever `h` the server sends.
  *
- * Here an incoming stanza counts once it is handled: at once, unless the
- * session holds it (`hold()`, for a chat message given to the message
- * handler) until it releases it; `h` is the number of stanzas handled
- * without a gap since the stream began. After a resume the server resends
- * what we had not acknowledged; what of it we had already received is
- * dropped (its first arrival is still being handled, or was).
+ * Here an incoming stanza counts once it is handled (`_handled.ts`): at
+ * once, unless the session holds it for the message handler. After a resume
+ * the server resends what we had not acknowledged; what of it we had
+ * already received is dropped (its first arrival is being handled, or was).
  */
 import type { SafeEntity } from "./_entity.ts";
+import { createHandledCounter } from "./_handled.ts";
+import { createSentQueue, type SentQueueEvents } from "./_sent_queue.ts";
 import { StreamViolation } from "./_failures.ts";
 import {
   type Element,
@@ -30,16 +30,12 @@ const NS_SM = "urn:xmpp:sm:3";
 const MAX_ID = 1024;
 const NOOP = () => {};
 
-/** What stream management tells the session about our stanzas. */
-export interface SmEvents {
-  /** The server has handled `stanza`, one of ours. */
-  acked(stanza: Element): void;
-  /**
-   * The stream ended with `stanza` unacknowledged and it will not be resent
-   * by resumption. `handled` is false when the server said it never
-   * handled it (`<failed h>`), undefined when nobody knows.
-   */
-  lost(stanza: Element, handled: false | undefined): void;
+/**
+ * What stream management tells the session about our stanzas: acked, or
+ * lost with a stream that is gone (`handled` false when the server said it
+ * never handled it, `<failed h/>`; undefined when nobody knows).
+ */
+export interface SmEvents extends SentQueueEvents {
   /** We asked the server for an acknowledgement (`<r/>`). */
   requested(): void;
 }
@@ -76,6 +72,24 @@ export interface StreamManagement {
   end(): void;
 }
 
+function parseH(value: unknown): number | undefined {
+  const text = String(value ?? "");
+  if (!/^\d{1,10}$/.test(text)) return undefined;
+  const h = Number(text);
+  return h < 2 ** 32 ? h : undefined;
+}
+
+/** Sends `request` and resolves with the answer named `ok` or `<failed/>`. */
+function negotiate(
+  entity: Parameters<typeof procedure>[0],
+  request: Element,
+  ok: string,
+): Promise<Element> {
+  return procedure<Element>(entity, request, (el, done) => {
+    if (el.is(ok, NS_SM) || el.is("failed", NS_SM)) done(el);
+  });
+}
+
 /** Creates the stream management of one session. */
 export function createStreamManagement(events: SmEvents): StreamManagement {
   let entity: SafeEntity | undefined;
@@ -83,29 +97,16 @@ export function createStreamManagement(events: SmEvents): StreamManagement {
   let resumeId: string | undefined;
   let boundJid: string | undefined;
   let awaiting: "enable" | "resume" | undefined;
-  // Outbound: stanzas we sent since <enable/>, oldest first, and how many the server acked before them.
+  // Outbound: counting (from <enable/> on) what we send.
   let counting = false;
-  let outbound = 0;
-  let queue: Element[] = [];
-  // Inbound: stanzas received on this stream, the held ones, and what was resent after a resume.
+  const queue = createSentQueue(events);
+  // Inbound: counting (after <enabled/> or <resumed/>), and the last h sent.
   let inbound = false;
-  let received = 0;
-  let skipUntil = 0;
-  let held: { seq: number; done: boolean }[] = [];
-  let head = 0;
+  const counter = createHandledCounter();
+  const handled = counter.handled;
   let lastAck = 0;
   let hSent = 0;
   let requestScheduled = false;
-
-  function handled(): number {
-    while (head < held.length && held[head]!.done) head++;
-    if (head > 4096 && head * 2 > held.length) {
-      held = held.slice(head);
-      head = 0;
-    }
-    const first = held[head];
-    return first ? Math.min(first.seq - 1, received) : received;
-  }
 
   function send(element: Element): void {
     entity?.send(element).catch(() => {});
@@ -116,43 +117,14 @@ export function createStreamManagement(events: SmEvents): StreamManagement {
     send(xml("a", { xmlns: NS_SM, h: String(lastAck) }));
   }
 
-  function parseH(value: unknown): number | undefined {
-    const text = String(value ?? "");
-    if (!/^\d{1,10}$/.test(text)) return undefined;
-    const h = Number(text);
-    return h < 2 ** 32 ? h : undefined;
-  }
-
-  /** Acknowledges our stanzas up to `h`; false when `h` counts stanzas never sent. */
-  function ackTo(h: number): boolean {
-    const n = h - outbound;
-    if (n > queue.length) return false;
-    if (n <= 0) return true;
-    const done = queue.splice(0, n);
-    outbound = h;
-    for (const stanza of done) events.acked(stanza);
-    return true;
-  }
-
   function violation(text: string): void {
     entity?.abort(new StreamViolation("undefined-condition", text));
   }
 
   function newStream(): void {
     inbound = true;
-    received = 0;
-    skipUntil = 0;
-    held = [];
-    head = 0;
+    counter.reset();
     lastAck = 0;
-  }
-
-  /** Everything still queued is lost to this stream. */
-  function dropQueue(known: false | undefined): void {
-    const lost = queue;
-    queue = [];
-    outbound = 0;
-    for (const stanza of lost) events.lost(stanza, known);
   }
 
   function onEnabled(element: Element): void {
@@ -166,27 +138,31 @@ export function createStreamManagement(events: SmEvents): StreamManagement {
 
   function onResumed(element: Element): void {
     const h = parseH(element.attrs.h);
-    if (h === undefined || !ackTo(h)) {
+    if (h === undefined || !queue.ackTo(h)) {
       return violation("the server acknowledged stanzas pidgin never sent");
     }
     inbound = true;
     counting = true;
-    // The server resends from our h on; what we had received after it is dropped.
-    skipUntil = received;
-    received = hSent;
-    const rest = queue;
-    queue = [];
-    for (const stanza of rest) {
+    counter.resumed(hSent);
+    for (const stanza of queue.take()) {
       // Requests were failed when the connection broke; the rest goes again.
       if (stanza.name !== "iq") send(stanza);
     }
   }
 
+  /** No resume: the stream and what it left unacknowledged are gone. */
+  function forget(): void {
+    resumeId = undefined;
+    inbound = false;
+    counting = false;
+    queue.drop(undefined);
+  }
+
   function onFailed(element: Element): void {
     const h = parseH(element.attrs.h);
     // With <failed h/> the server says how much of ours the old stream handled.
-    const known = h !== undefined && h >= outbound && ackTo(h);
-    dropQueue(known ? false : undefined);
+    const known = h !== undefined && h >= queue.acked && queue.ackTo(h);
+    queue.drop(known ? false : undefined);
     resumeId = undefined;
     inbound = false;
     counting = false;
@@ -195,9 +171,7 @@ export function createStreamManagement(events: SmEvents): StreamManagement {
   function onElement(element: Element): boolean {
     const name = element.name;
     if (name === "message" || name === "presence" || name === "iq") {
-      if (!inbound) return true;
-      received++;
-      return received > skipUntil;
+      return !inbound || counter.count();
     }
     if (!element.is(name, NS_SM)) return true;
     switch (name) {
@@ -208,7 +182,7 @@ export function createStreamManagement(events: SmEvents): StreamManagement {
         const h = parseH(element.attrs.h);
         if (h === undefined) {
           violation("the server sent an acknowledgement pidgin cannot read");
-        } else if (counting ? !ackTo(h) : h > 0) {
+        } else if (counting ? !queue.ackTo(h) : h > 0) {
           // Without stream management on, nothing was sent to acknowledge.
           violation("the server acknowledged stanzas pidgin never sent");
         }
@@ -226,7 +200,7 @@ export function createStreamManagement(events: SmEvents): StreamManagement {
         if (awaiting === "resume") onFailed(element);
         if (awaiting === "enable") {
           counting = false;
-          queue = [];
+          queue.take();
         }
         awaiting = undefined;
         return true;
@@ -272,12 +246,10 @@ export function createStreamManagement(events: SmEvents): StreamManagement {
           awaiting = "resume";
           hSent = handled();
           lastAck = hSent;
-          const answer = await procedure<Element>(
+          const answer = await negotiate(
             conn,
             xml("resume", { xmlns: NS_SM, h: String(hSent), previd: resumeId }),
-            (el, done) => {
-              if (el.is("resumed", NS_SM) || el.is("failed", NS_SM)) done(el);
-            },
+            "resumed",
           );
           if (answer.is("resumed", NS_SM) && counting) {
             const internals = conn as unknown as {
@@ -292,16 +264,14 @@ export function createStreamManagement(events: SmEvents): StreamManagement {
         // A new stream: what the old one left unacknowledged is not resent by it.
         resumeId = undefined;
         inbound = false;
-        dropQueue(undefined);
+        queue.drop(undefined);
         await next(); // XEP-0198: bind first, then enable
         counting = true;
         awaiting = "enable";
-        const answer = await procedure<Element>(
+        const answer = await negotiate(
           conn,
           xml("enable", { xmlns: NS_SM, resume: "true" }),
-          (el, done) => {
-            if (el.is("enabled", NS_SM) || el.is("failed", NS_SM)) done(el);
-          },
+          "enabled",
         );
         settle(answer.is("enabled", NS_SM) ? "enabled" : "unavailable");
       });
@@ -313,12 +283,7 @@ export function createStreamManagement(events: SmEvents): StreamManagement {
       };
     },
     hold() {
-      if (!inbound) return NOOP;
-      const entry = { seq: received, done: false };
-      held.push(entry);
-      return () => {
-        entry.done = true;
-      };
+      return inbound ? counter.hold() : NOOP;
     },
     requestAck() {
       if (requestScheduled || !counting) return;
@@ -333,19 +298,8 @@ export function createStreamManagement(events: SmEvents): StreamManagement {
     ackIfBehind() {
       if (inbound && handled() > lastAck) sendAck();
     },
-    notOffered() {
-      resumeId = undefined;
-      inbound = false;
-      counting = false;
-      dropQueue(undefined);
-    },
-    end() {
-      resumeId = undefined;
-      boundJid = undefined;
-      inbound = false;
-      counting = false;
-      dropQueue(undefined);
-    },
+    notOffered: forget,
+    end: forget,
   };
   return sm;
 }

@@ -42,14 +42,14 @@ Deno.test("Session checks the connection at once after the process was suspended
     caFile: prosody.caFile,
   });
   await using session = createSession(
-    await reliableOptions(proxy, { keepaliveMs: 4000, deadAfterMs: 300 }),
+    await reliableOptions(proxy, { keepaliveMs: 2000, deadAfterMs: 300 }),
   );
   await session.start();
   await session.roundTrip();
   const reconnecting = next(session, "reconnecting");
   proxy.blackhole("both");
   // Blocks the event loop as a suspend would: timers fire late.
-  const until = performance.now() + 2500;
+  const until = performance.now() + 1600;
   while (performance.now() < until) { /* suspended */ }
   const { reason } = await reconnecting;
   assert.match(
