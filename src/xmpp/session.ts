@@ -150,7 +150,7 @@ export function createSession(options: SessionOptions): Session {
       outbox.online({
         send: (stanza) => link.entity.send(stanza),
         sm: smEnabled,
-        roundTrip: () => life.untilClosed(ping(link, domain)),
+        roundTrip: () => life.untilClosed(answered(ping(link, domain))),
       });
     },
     onClosed() {
@@ -164,6 +164,15 @@ export function createSession(options: SessionOptions): Session {
       outbox.end(reason);
     },
   });
+
+  /** Resolves on the server's answer, even an error answer: it handled what came before. */
+  async function answered(request: Promise<void>): Promise<void> {
+    try {
+      await request;
+    } catch (err) {
+      if (!(err instanceof Error && err.name === "StanzaError")) throw err;
+    }
+  }
 
   /** Runs a request on the live connection; failures become `AppError`s. */
   async function request<T>(run: (link: Link) => Promise<T>): Promise<T> {
@@ -266,10 +275,8 @@ export function createSession(options: SessionOptions): Session {
     async roundTrip() {
       const link = life.requireOnline();
       try {
-        await life.untilClosed(ping(link, domain));
+        await life.untilClosed(answered(ping(link, domain)));
       } catch (err) {
-        // An error reply is still a reply: the server handled what came before.
-        if (err instanceof Error && err.name === "StanzaError") return;
         throw toAppError(err, life.context(true));
       }
     },

@@ -175,3 +175,34 @@ Deno.test("Session.sendMessage() of an earlier run's message sends it only when 
     "run1-b",
   ]);
 });
+
+Deno.test("Session without stream management on the server: a round trip confirms a message, and a reconnect resends what may not have arrived", async () => {
+  await using prosody = await startProsody({ withoutStreamManagement: true });
+  await using proxy = await startFaultProxy({
+    target: prosody.port,
+    caFile: prosody.caFile,
+  });
+  await using bob = createSession(
+    await reliableOptions(prosody, {
+      jid: "bob@localhost",
+      password: "bob-secret-pw",
+    }),
+  );
+  const bobGot = collect(bob);
+  await bob.start();
+  await bob.sendPresence();
+  await using alice = createSession(await reliableOptions(proxy));
+  await alice.start();
+  await alice.sendMessage("bob@localhost", "confirmed by a ping");
+  // Not written to the server yet when the connection goes.
+  proxy.stall("client-to-server");
+  const later = alice.sendMessage("bob@localhost", "after the cut");
+  const back = next(alice, "status", (s) => s === "online");
+  await proxy.cut();
+  proxy.resume();
+  await back;
+  await later;
+  await bobGot.count(2);
+  await bob.roundTrip();
+  assert.deepEqual(bobGot.bodies(), ["confirmed by a ping", "after the cut"]);
+});
