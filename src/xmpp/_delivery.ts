@@ -15,6 +15,9 @@ import type { ChatMessage, MessageHandler, SessionEvents } from "./types.ts";
 const REMEMBERED = 20_000;
 /** Live messages kept back during catch-up; beyond it archived ones are left to the archive. */
 const MAX_HELD = 10_000;
+/** Messages waiting for the handler above which reading from the server pauses, and below which it goes on. */
+const BACKLOG_HIGH = 10_000;
+const BACKLOG_LOW = 2_000;
 
 interface Batch {
   messages: ChatMessage[];
@@ -59,10 +62,14 @@ function newBatch(): Batch {
 export function createDelivery(
   events: Emitter<SessionEvents>,
   sm: StreamManagement,
+  /** The handler is far behind (`true`: stop reading), or caught up again. */
+  backlog: (on: boolean) => void = () => {},
 ): Delivery {
   let handler: MessageHandler | undefined;
   let current = newBatch();
   const queue: Batch[] = [];
+  let queued = 0;
+  let backlogged = false;
   let running = false;
   let holding = false;
   let holds = 0;
@@ -122,12 +129,16 @@ export function createDelivery(
       sm.ackIfBehind();
       for (const m of messages) events.emit("message", m);
       batch.done?.(messages.length);
+      queued -= batch.messages.length;
+      if (backlogged && queued < BACKLOG_LOW) backlog(backlogged = false);
     }
     running = false;
   }
 
   function enqueue(batch: Batch): void {
     queue.push(batch);
+    queued += batch.messages.length;
+    if (!backlogged && queued > BACKLOG_HIGH) backlog(backlogged = true);
     if (!running) void run();
   }
 

@@ -23,6 +23,11 @@ export interface Keepalive {
   activity(): void;
   /** We sent something that asks for an answer (a `<r/>`, a ping). */
   probing(): void;
+  /**
+   * We stop reading on purpose (`true`) or read on: meanwhile no byte can
+   * arrive, and that says nothing about the connection.
+   */
+  hold(on: boolean): void;
   stop(): void;
 }
 
@@ -38,11 +43,12 @@ export function startKeepalive(options: KeepaliveOptions): Keepalive {
   let tickTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
   let woke = false;
+  let held = false;
 
   const check = () => {
     deadTimer = undefined;
     if (stopped) return;
-    if (unanswered === undefined || lastRead >= unanswered) {
+    if (held || unanswered === undefined || lastRead >= unanswered) {
       woke = false; // answered
       return;
     }
@@ -81,7 +87,9 @@ export function startKeepalive(options: KeepaliveOptions): Keepalive {
       if (stopped) return;
       const now = performance.now();
       const late = Math.max(now - due, Date.now() - wallDue);
-      if (late > Math.max(tickMs, 1000)) {
+      if (held) {
+        lastRead = now;
+      } else if (late > Math.max(tickMs, 1000)) {
         // Suspended: whatever was open may be gone. Check now, from now.
         woke = true;
         unanswered = undefined;
@@ -102,6 +110,10 @@ export function startKeepalive(options: KeepaliveOptions): Keepalive {
       lastRead = performance.now();
     },
     probing,
+    hold(on) {
+      held = on;
+      lastRead = performance.now();
+    },
     stop() {
       stopped = true;
       clearTimeout(tickTimer);

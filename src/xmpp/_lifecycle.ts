@@ -13,7 +13,7 @@ import { type Keepalive, startKeepalive } from "./_keepalive.ts";
 import { backoff, isRetryable, STABLE_MS } from "./_reconnect.ts";
 import { type Link, ping } from "./_requests.ts";
 import { withTimeout } from "./_timeout.ts";
-import { destroySocket } from "./_transport.ts";
+import { destroySocket, holdReading } from "./_transport.ts";
 import type { Element } from "./_xmpp_js.ts";
 import { describeDisconnect, type ErrorContext } from "./errors.ts";
 import type { StreamManagement } from "./stream_management.ts";
@@ -66,6 +66,8 @@ export interface Lifecycle {
   untilClosed<T>(promise: Promise<T>): Promise<T>;
   /** We asked the server for an answer (for dead-connection detection). */
   probing(): void;
+  /** Holds reading from the server back while the message handler is far behind. */
+  holdReading(on: boolean): void;
 }
 
 /** Creates the lifecycle; nothing happens until `start()`. */
@@ -85,6 +87,7 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let onlineSince = 0;
+  let held = false;
   /** Fails what still awaits an answer when the connection closes. */
   const inFlight = new Set<(err: Error) => void>();
 
@@ -155,6 +158,7 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
         destroySocket(c.entity);
       },
     });
+    if (held) applyHold();
     o.onReady(link, kind, smEnabled);
     reconnecting = false;
     events.emit("status", kind === "resumed" ? "resumed" : "online");
@@ -220,6 +224,11 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
     o.onEnded(reason);
     events.emit("disconnected", reason);
     events.emit("status", "offline");
+  }
+
+  function applyHold(): void {
+    if (connection) holdReading(connection.entity, held);
+    keepalive?.hold(held);
   }
 
   function link(): Link | undefined {
@@ -288,6 +297,10 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
     },
     probing() {
       keepalive?.probing();
+    },
+    holdReading(on) {
+      held = on;
+      if (online) applyHold();
     },
   };
 }

@@ -69,7 +69,7 @@ export function createSession(options: SessionOptions): Session {
     lost: (stanza, handled) => outbox.lost(stanza, handled),
     requested: () => life.probing(),
   });
-  const delivery = createDelivery(events, sm);
+  const delivery = createDelivery(events, sm, (on) => life.holdReading(on));
   const receipts = createReceipts({
     onReceipt: (receipt) => events.emit("receipt", receipt),
     send: (stanza) => void life.link()?.entity.send(stanza).catch(() => {}),
