@@ -35,24 +35,39 @@ export interface SessionOptions {
    */
   pinnedMechanism?: string;
   /**
-   * Reconnect when the connection breaks (default false): resume the stream
-   * (XEP-0198), else bind a new session; forever, with exponential backoff
-   * and jitter, until `stop()` or a failure that retrying cannot fix
-   * (`conflict`, credentials rejected, a downgrade, an untrusted
-   * certificate). Without it a broken connection ends the session.
+   * Reconnect when a connection that was online breaks (default false):
+   * resume the stream (XEP-0198), else bind a new session; forever, until
+   * `stop()` or a failure that retrying cannot fix (stream errors
+   * `conflict`, `see-other-host`, `not-authorized`, `host-gone`,
+   * `host-unknown`; credentials rejected; a SASL or TLS downgrade; an
+   * untrusted certificate; a refused or foreign bind). The first attempt
+   * after an outage is at once, then `reconnectBaseMs` doubling up to
+   * `reconnectMaxMs`, each delay drawn between half and all of it; a
+   * connection that stayed online 30 s starts the next outage afresh.
+   * `start()` itself is not retried. Without it, a broken connection ends
+   * the session (`disconnected`, then `status: "offline"`).
    */
   reconnect?: boolean;
-  /** First delay between failed reconnect attempts, ms (default 1000); it doubles. */
+  /** First delay between failed reconnect attempts, ms (default 1000). */
   reconnectBaseMs?: number;
   /** Longest delay between reconnect attempts, ms (default 60 000). */
   reconnectMaxMs?: number;
-  /** Probe the server after this long without traffic from it, ms (default 60 000). */
+  /**
+   * Probe the server (`<r/>`, else a ping) after this long without a byte
+   * from it, ms (default 60 000); also at once when a timer fires a second
+   * or more late (a suspend, a sleeping laptop).
+   */
   keepaliveMs?: number;
-  /** A probe unanswered this long means the connection is dead, ms (default 20 000). */
+  /**
+   * A probe (or any request for an acknowledgement) with no byte back for
+   * this long means the connection is dead, ms (default 20 000).
+   */
   deadAfterMs?: number;
   /**
-   * Fetch what the archive holds on every connect that is not a resume,
-   * before live messages (held back meanwhile) reach the message handler.
+   * Read the archive on every connect that is not a resume (and after a
+   * resume when the last catch-up broke off), before live messages, which
+   * wait meanwhile, reach the message handler. A server without an
+   * archive: skipped (`catchUp` event, outcome `skipped`).
    */
   catchUp?: CatchUpOptions;
 }
@@ -67,7 +82,11 @@ export interface CatchUpOptions {
   after(): Promise<string | undefined>;
   /** The first start's window: at most `max` messages, none older than `sinceMs`. */
   window: { max: number; sinceMs: number };
-  /** Most messages fetched after a cursor on one connect (default 100 000). */
+  /**
+   * Most archive results read after a cursor on one connect (default
+   * 100 000); beyond it the outcome is `failed` and the next connect reads
+   * on from the caller's cursor.
+   */
   limit?: number;
 }
 
@@ -145,7 +164,10 @@ export interface Session extends AsyncDisposable {
    * online and does not reconnect, or ended before writing it), and with
    * `NotConfirmedError` (exit 7) when it was written but the session gave
    * up before the server acknowledged it: it may still arrive. A session
-   * without `reconnect` gives up after `timeoutMs`.
+   * without `reconnect` gives up after `timeoutMs`, or when its connection
+   * ends; one with `reconnect` waits (queued while reconnecting) until
+   * `stop()`. A second call with the id of a message still pending returns
+   * the same promise. A bounce still comes as the `error` event with the id.
    */
   sendMessage(
     to: string,
@@ -161,6 +183,12 @@ export interface Session extends AsyncDisposable {
   /**
    * Sets the handler incoming chat messages go to (live, carbons, archive
    * catch-up), one batch at a time in order; see {@linkcode MessageHandler}.
+   * Set it before `start()`: with it the session enables carbons, holds
+   * XEP-0198 acknowledgements and receipts until a batch is handled, and
+   * stops reading from the server while 10 000 messages wait for it. A
+   * message seen again in the session (same archive id; a delayed copy of
+   * one without; an archive copy of one this session sent) is not handed
+   * over twice.
    */
   setMessageHandler(handler: MessageHandler): void;
   /**
@@ -170,7 +198,7 @@ export interface Session extends AsyncDisposable {
    * protocol (a repeated page, no end within the limits).
    */
   queryArchive(query?: ArchiveQuery): AsyncIterable<ChatMessage[]>;
-  /** Fetches the roster. */
+  /** Fetches the roster (and again, as `rosterReset`, after a new session). */
   getRoster(): Promise<RosterItem[]>;
   /** Adds or renames a roster contact (`UsageError` for a name XML forbids). */
   updateContact(
@@ -185,7 +213,10 @@ export interface Session extends AsyncDisposable {
   requestSubscription(jid: string): Promise<void>;
   /** Answers a contact's subscription request. */
   answerSubscription(jid: string, approve: boolean): Promise<void>;
-  /** Announces our presence (initial presence when called first; `UsageError` for a status XML forbids). */
+  /**
+   * Announces our presence (initial presence when called first; `UsageError`
+   * for a status XML forbids); sent again on each new session.
+   */
   sendPresence(show?: PresenceShow, status?: string): Promise<void>;
   /** Presences known for a contact's resources. */
   presencesOf(bareJid: string): Presence[];
@@ -196,6 +227,13 @@ export interface Session extends AsyncDisposable {
     event: K,
     handler: (payload: SessionEvents[K]) => void,
   ): () => void;
-  /** Goes offline cleanly: no timers or sockets are left behind. */
+  /**
+   * Goes offline cleanly (acknowledging what was handled): no timers or
+   * sockets are left behind, no reconnect follows, and messages not yet
+   * acknowledged are rejected (`NotConfirmedError` when written,
+   * `ConnectionError` when not) but stay in `unacknowledged()`. It does not
+   * wait for the message handler; what it had not finished is not
+   * acknowledged, and the server keeps it (archive, offline storage).
+   */
   stop(): Promise<void>;
 }

@@ -179,9 +179,11 @@ export interface SessionEvents {
   subscription: SubscriptionRequest;
   error: SessionErrorEvent;
   /**
-   * An online connection ended without `stop()`: why, as the `AppError` to
-   * report (stream error such as `conflict`, connection lost, a stream rule
-   * the server broke …). Emitted before `status: "offline"`.
+   * The session ended without `stop()`: why, as the `AppError` to report
+   * (stream error such as `conflict`, connection lost, a stream rule the
+   * server broke …). Without `reconnect`, when an online connection ends;
+   * with it, only when a failure ends the retrying. Emitted before
+   * `status: "offline"`.
    */
   disconnected: AppError;
   status: ConnectionStatus;
