@@ -167,9 +167,10 @@ class SafeClient extends XmppClientBase implements SafeEntity {
   }
 
   override _onElement(element: Element): void {
+    // Counted first (XEP-0198): a stanza dropped here is one handled.
+    if (this.hooks.element && !this.hooks.element(element)) return;
     if (!validJid(element.attrs.from) || !validJid(element.attrs.to)) return;
     if (element.attrs.type === "error") completeError(element);
-    if (this.hooks.element && !this.hooks.element(element)) return;
     if (element.is("error", NS_STREAM)) {
       // Unrecoverable (RFC 6120, 4.9.1.1): report it, close our side, done.
       this._onStreamError(element);
