@@ -28,8 +28,8 @@ Deno.test("Session notices a dead connection within keepalive + deadAfter, and r
     reason.message,
     /was lost: the server did not answer for 300 ms$/,
   );
-  // keepalive + deadAfter, plus a tick of the keepalive timer.
-  assert.ok(ms < 300 + 300 + 200, `noticed after ${Math.round(ms)} ms`);
+  // keepalive + deadAfter, plus a tick of the keepalive timer and slack for a busy machine.
+  assert.ok(ms < 300 + 300 + 500, `noticed after ${Math.round(ms)} ms`);
   const resumed = next(session, "status", (s) => s === "resumed");
   proxy.heal();
   await resumed;
