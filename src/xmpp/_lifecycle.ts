@@ -4,7 +4,7 @@
  * resuming the stream or binding a new session after a break, with backoff
  * (`_reconnect.ts`), until `stop()` or a failure retrying cannot fix.
  */
-import { type AppError, ConnectionError } from "../errors.ts";
+import { AppError, ConnectionError } from "../errors.ts";
 import type { Emitter } from "./_emitter.ts";
 import { connectAny } from "./_attempt.ts";
 import type { Connection, Ready } from "./_connect.ts";
@@ -211,9 +211,12 @@ export function createLifecycle(o: LifecycleOptions): Lifecycle {
       ready(c, r, r.resumed ? "resumed" : "new");
     } catch (err) {
       if (stopping) return;
-      const reason = err as AppError;
-      if (!isRetryable(reason)) return end(reason);
-      schedule(reason);
+      // A bug (an error no AppError stands for) ends it: retrying repeats it.
+      if (!(err instanceof AppError)) {
+        return end(describeDisconnect(err as Error, context()));
+      }
+      if (!isRetryable(err)) return end(err);
+      schedule(err);
     }
   }
 
