@@ -12,6 +12,7 @@ export const ExitCode = {
   Auth: 4,
   Connection: 5,
   Backend: 6,
+  NotConfirmed: 7,
   Interrupted: 130,
 } as const;
 
@@ -63,6 +64,15 @@ export class ConnectionError extends AppError {
 /** The ticket backend failed: exit 6. */
 export class BackendError extends AppError {
   override readonly exitCode = ExitCode.Backend;
+}
+
+/**
+ * A message was written to the server but its acknowledgement never came
+ * (the connection ended, or the wait timed out): it may still arrive, so it
+ * is not reported as failed. Exit 7.
+ */
+export class NotConfirmedError extends AppError {
+  override readonly exitCode = ExitCode.NotConfirmed;
 }
 
 /** The user pressed Ctrl-C: exit 130 after a clean stop. */

@@ -1,8 +1,8 @@
 /**
  * One connection attempt: our entity (`_entity.ts`) with our transports,
- * TLS, SASL, stream management and resource binding, answering pings and
- * roster pushes, reading the server's stream limits, and recording when
- * each step finished.
+ * TLS, SASL, stream management (the session's, resumed or enabled) and
+ * resource binding, answering pings and roster pushes, reading the server's
+ * stream limits, and recording when each step finished.
  */
 import { bindResource } from "./_bind.ts";
 import { createEntity, type SafeEntity } from "./_entity.ts";
@@ -15,19 +15,20 @@ import {
   LARGE_REPLY_BYTES,
 } from "./_limits.ts";
 import { authenticate } from "./_sasl.ts";
+import type { StreamManagement } from "./stream_management.ts";
 import { withTimeout } from "./_timeout.ts";
 import {
   createTransport,
   InsecureStreamError,
   requireTls,
 } from "./_transport.ts";
+import { ConnectionClosed } from "./_failures.ts";
 import { type Element, type Plugins, setupPlugins } from "./_xmpp_js.ts";
 import { toRosterItem } from "./stanzas.ts";
 import type { RosterItem, SessionTimings } from "./types.ts";
 
 const NS_ROSTER = "jabber:iq:roster";
 const NS_PING = "urn:xmpp:ping";
-const NS_SM = "urn:xmpp:sm:3";
 const NS_STREAM = "http://etherx.jabber.org/streams";
 const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
@@ -48,12 +49,16 @@ export interface ConnectOptions {
   timeoutMs: number;
   /** Filled in as the steps finish. */
   timings: SessionTimings;
+  /** The session's stream management, to resume or enable on this connection. */
+  sm: StreamManagement;
 }
 
 /** What the connection reports upward. */
 export interface ConnectHandlers {
   onStanza(stanza: Element): void;
   onRosterPush(item: RosterItem): void;
+  /** The elements of one read from the socket were all dispatched. */
+  onRead(): void;
   /** The stream or socket ended (on purpose or not). */
   onClosed(): void;
 }
@@ -68,12 +73,20 @@ export interface ConnectionState {
   largeReplies: Set<string>;
 }
 
-/** A connection being opened; `ready` resolves once bound (and stream management settled). */
+/** What a connection became once ready. */
+export interface Ready {
+  /** Stream management counts acknowledgements on this connection. */
+  streamManagement: boolean;
+  /** The previous stream was resumed: same session, nothing re-sent by us. */
+  resumed: boolean;
+}
+
+/** A connection being opened; `ready` resolves once bound or resumed (and stream management settled). */
 export interface Connection {
   entity: SafeEntity;
   plugins: Plugins;
   state: ConnectionState;
-  ready: Promise<{ streamManagement: boolean }>;
+  ready: Promise<Ready>;
 }
 
 /** Starts one connection attempt. */
@@ -89,6 +102,7 @@ export function openConnection(
     largeReplies: new Set(),
   };
   const tls = { servername: domain, extraCa: options.extraCa };
+  let sm: ReturnType<StreamManagement["attach"]> | undefined;
   const entity = createEntity({
     domain,
     service: options.service,
@@ -115,10 +129,10 @@ export function openConnection(
       state.mechanism = mechanism;
       timings.authenticated = since();
     });
+    // Before binding: a resumed stream skips it.
+    sm = options.sm.attach(entity, negotiation.streamFeatures);
     bindResource(negotiation, options.bareJid, options.resource);
   });
-  entity.streamManagement = plugins.streamManagement as never;
-  plugins.streamManagement.requestAckDebounce = 0;
   plugins.iqCallee.get(NS_PING, "ping", () => true);
   plugins.iqCallee.set(NS_ROSTER, "query", ({ stanza }) => {
     // RFC 6121 2.1.6: only our server (no 'from') or our bare JID may push;
@@ -134,25 +148,16 @@ export function openConnection(
     return true;
   });
 
-  let offered = false;
-  let enabled = false;
-  const settled = new Promise<void>((resolve) => {
-    entity.on(
-      "nonza",
-      ((el: Element) => {
-        if (el.is("features", NS_STREAM)) onFeatures(el);
-        if (el.is("enabled", NS_SM) || el.is("failed", NS_SM)) {
-          enabled = el.is("enabled", NS_SM);
-          setTimeout(resolve, 0); // after xmpp.js has handled the same element
-        }
-      }) as never,
-    );
-  });
+  entity.on(
+    "nonza",
+    ((el: Element) => {
+      if (el.is("features", NS_STREAM)) onFeatures(el);
+    }) as never,
+  );
   function onFeatures(features: Element): void {
     // The last features (after login) are the limits that hold.
     state.maxStanzaBytes = advertisedMaxBytes(features) ??
       DEFAULT_MAX_STANZA_BYTES;
-    if (features.getChild("sm", NS_SM)) offered = true;
     if (!entity.isSecure() && !features.getChild("starttls", NS_TLS)) {
       entity.emit(
         "error",
@@ -171,15 +176,36 @@ export function openConnection(
   }
   entity.on("connect", (() => (timings.connected ??= since())) as never);
   entity.on("stanza", handlers.onStanza as never);
+  entity.hooks.read = handlers.onRead;
   entity.on("offline", handlers.onClosed as never);
   entity.on("disconnect", handlers.onClosed as never);
+  // Requests still waiting get no answer now: fail them (and their timers).
+  entity.on(
+    "disconnect",
+    (() => {
+      const closed = new ConnectionClosed(
+        "the connection closed before the server answered",
+      );
+      for (const request of plugins.iqCaller.handlers.values()) {
+        request.reject(closed);
+      }
+      plugins.iqCaller.handlers.clear();
+    }) as never,
+  );
   entity.on("error", (() => {}) as never); // surfaced through start() and `failure`
 
-  const ready = (async () => {
+  const ready = (async (): Promise<Ready> => {
     await entity.start();
     timings.bound = since();
-    if (offered) await withTimeout(settled, options.timeoutMs, () => {});
-    return { streamManagement: enabled };
+    if (!sm?.offered) {
+      options.sm.notOffered();
+      return { streamManagement: false, resumed: false };
+    }
+    const outcome = await withTimeout(sm.outcome, options.timeoutMs, () => {});
+    return {
+      streamManagement: outcome !== "unavailable",
+      resumed: outcome === "resumed",
+    };
   })();
   return { entity, plugins, state, ready };
 }

@@ -10,9 +10,10 @@
  * - a stream rule broken (see `_parser.ts`) ends the stream at once with
  *   its condition, and the socket is closed without waiting on the server;
  * - stanzas the library would throw on (a malformed `from`, an error with
- *   no condition, an acknowledgement of stanzas never sent) are dropped,
- *   completed or refused before it sees them;
- * - `failure` keeps why the connection ended, for the message.
+ *   no condition) are dropped or completed before it sees them;
+ * - `failure` keeps why the connection ended, for the message;
+ * - `hooks` let stream management see every element in and out, in order,
+ *   and the session know when one read from the socket has been handled.
  */
 import {
   ConnectionClosed,
@@ -27,7 +28,6 @@ import { type Element, type Entity, xml, XmppClientBase } from "./_xmpp_js.ts";
 const NS_STREAM = "http://etherx.jabber.org/streams";
 const NS_XMPP_STREAMS = "urn:ietf:params:xml:ns:xmpp-streams";
 const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
-const NS_SM = "urn:xmpp:sm:3";
 
 /** The socket as the entity sees it. */
 interface Socket {
@@ -35,10 +35,16 @@ interface Socket {
   destroy(): void;
 }
 
-/** XEP-0198 counters of `@xmpp/stream-management`. */
-interface SmCounters {
-  outbound: number;
-  outbound_q: unknown[];
+/** Where others look at the stream, synchronously and in order. */
+export interface EntityHooks {
+  /** Sees every incoming top-level element first; returning false drops it. */
+  element?(element: Element): boolean;
+  /** Sees every element about to be written, in the order written. */
+  sending?(element: Element): void;
+  /** Runs after the elements of one read from the socket were dispatched. */
+  read?(): void;
+  /** Runs before a clean close writes `</stream:stream>`. */
+  closing?(): void;
 }
 
 /** Our entity: xmpp.js's, plus why it failed and how far it got. */
@@ -47,8 +53,8 @@ export interface SafeEntity extends Entity {
   failure: Error | undefined;
   /** How far the connection got: the stream opened, TLS was on. */
   readonly progress: { opened: boolean; secured: boolean };
-  /** XEP-0198 state, to check the server's acknowledgements against. */
-  streamManagement?: SmCounters;
+  /** See {@linkcode EntityHooks}. */
+  readonly hooks: EntityHooks;
   /** Ends the stream with `violation.condition` and fails with it. */
   abort(violation: StreamViolation): void;
 }
@@ -91,11 +97,12 @@ function toServerStreamError(
 class SafeClient extends XmppClientBase implements SafeEntity {
   failure: Error | undefined;
   readonly progress = { opened: false, secured: false };
-  streamManagement?: SmCounters;
+  readonly hooks: EntityHooks = {};
 
   constructor(options: { domain: string; service: string; timeout?: number }) {
     super(options);
     this.on("open", () => (this.progress.opened = true));
+    this.hook("close", () => this.hooks.closing?.());
     // The socket is gone, so is the stream: settle xmpp.js's wait for the
     // server's </stream:stream> now rather than at its timeout.
     this.on("disconnect", () => {
@@ -149,24 +156,21 @@ class SafeClient extends XmppClientBase implements SafeEntity {
   }
 
   override _onData(data: unknown): void {
-    this.parser?.write(data); // no parser: the stream has ended, ignore the rest
+    if (!this.parser) return; // the stream has ended, ignore the rest
+    this.parser.write(data);
+    this.hooks.read?.();
+  }
+
+  override send(element: Element): Promise<void> {
+    this.hooks.sending?.(element);
+    return super.send(element);
   }
 
   override _onElement(element: Element): void {
+    // Counted first (XEP-0198): a stanza dropped here is one handled.
+    if (this.hooks.element && !this.hooks.element(element)) return;
     if (!validJid(element.attrs.from) || !validJid(element.attrs.to)) return;
     if (element.attrs.type === "error") completeError(element);
-    const sm = this.streamManagement;
-    if (sm && element.is("a", NS_SM)) {
-      const h = Number(element.attrs.h);
-      if (h - sm.outbound > sm.outbound_q.length) {
-        return this.abort(
-          new StreamViolation(
-            "undefined-condition",
-            "the server acknowledged stanzas pidgin never sent",
-          ),
-        );
-      }
-    }
     if (element.is("error", NS_STREAM)) {
       // Unrecoverable (RFC 6120, 4.9.1.1): report it, close our side, done.
       this._onStreamError(element);

@@ -4,18 +4,15 @@
  * makes the server end the stream; both are refused here as `UsageError`s.
  */
 import { UsageError } from "../errors.ts";
-import { ConnectionClosed } from "./_failures.ts";
 import { formatSize } from "./_limits.ts";
 import { assertXmlText } from "./_xml_chars.ts";
-import {
-  type Element,
-  parseJid,
-  type StreamManagement,
-  xml,
-} from "./_xmpp_js.ts";
+import { type Element, parseJid, xml } from "./_xmpp_js.ts";
+import { receiptRequest } from "./receipts.ts";
+import { originIdElement } from "./stanzas.ts";
 
 const NS_CHATSTATES = "http://jabber.org/protocol/chatstates";
-const NS_RECEIPTS = "urn:xmpp:receipts";
+/** Longest message id a caller may choose. */
+const MAX_ID = 256;
 
 /**
  * Room for what the server adds when it relays a message (our full JID as
@@ -37,15 +34,29 @@ export function toTarget(to: string): string {
   });
 }
 
-/** The chat message stanza `sendMessage` writes. */
+/**
+ * The chat message stanza `sendMessage` writes: its id is also its
+ * XEP-0359 origin-id, and it asks for a receipt (XEP-0184).
+ */
 export function chatMessage(target: string, body: string, id: string): Element {
   return xml(
     "message",
     { to: target, type: "chat", id },
     xml("body", {}, body),
     xml("active", { xmlns: NS_CHATSTATES }),
-    xml("request", { xmlns: NS_RECEIPTS }),
+    receiptRequest(),
+    originIdElement(id),
   );
+}
+
+/** Throws `UsageError` unless `id` can be a message id (a resend's id, from the caller). */
+export function assertMessageId(id: string): void {
+  assertXmlText(id, "the message id");
+  if (id === "" || id.length > MAX_ID) {
+    throw new UsageError(
+      `Invalid message id: expected 1 to ${MAX_ID} characters`,
+    );
+  }
 }
 
 /**
@@ -70,29 +81,4 @@ export function assertSendable(
     }, the server accepts at most ${formatSize(limits.maxStanzaBytes, "down")}`,
     { hint: "Shorten the message or send it in several parts" },
   );
-}
-
-/** Resolves when the server acknowledges `stanza` (XEP-0198); rejects if the connection closes first. */
-export function acknowledged(
-  sm: StreamManagement,
-  stanza: Element,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const settle = (s: Element, outcome: () => void) => {
-      if (s !== stanza) return;
-      sm.off("ack", onAck);
-      sm.off("fail", onFail);
-      outcome();
-    };
-    const onAck = (s: Element) => settle(s, resolve);
-    const onFail = (s: Element) =>
-      settle(s, () =>
-        reject(
-          new ConnectionClosed(
-            "the connection closed before the server acknowledged the message",
-          ),
-        ));
-    sm.on("ack", onAck);
-    sm.on("fail", onFail);
-  });
 }

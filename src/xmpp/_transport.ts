@@ -57,6 +57,8 @@ class DenoSocket extends EventEmitter {
   #nudge = false;
   #nudgeTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** Set while reading is held back (the message handler is behind). */
+  #held: { released: Promise<void>; release: () => void } | null = null;
 
   connect(params: { host: string; port: number; tls?: TlsSettings }): void {
     this.#open(params).catch((err) => this.#fail(err));
@@ -84,6 +86,7 @@ class DenoSocket extends EventEmitter {
   #fail(err: unknown): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.hold(false);
     try {
       this.#conn?.close();
     } catch { /* already closed */ }
@@ -94,6 +97,8 @@ class DenoSocket extends EventEmitter {
   async #readLoop(conn: Deno.Conn): Promise<void> {
     const buffer = new Uint8Array(64 * 1024);
     while (true) {
+      if (this.#held) await this.#held.released;
+      if (this.#closed) return;
       let n: number | null;
       try {
         n = await conn.read(buffer);
@@ -192,9 +197,22 @@ class DenoSocket extends EventEmitter {
     conn.closeWrite().catch(() => this.destroy());
   }
 
+  /** Holds reading back (`true`) or lets it go on; the kernel buffers meanwhile. */
+  hold(on: boolean): void {
+    if (on && !this.#held) {
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      this.#held = { released, release };
+    } else if (!on && this.#held) {
+      this.#held.release();
+      this.#held = null;
+    }
+  }
+
   /** Closes at once, for timeouts and failed starts. */
   destroy(): void {
     clearTimeout(this.#nudgeTimer);
+    this.hold(false);
     if (this.#closed) return;
     this.#closed = true;
     try {
@@ -231,6 +249,11 @@ export function createTransport(
     NS: "jabber:client",
   });
   return Transport;
+}
+
+/** Holds reading from the entity's socket back, or lets it go on. */
+export function holdReading(entity: Entity, on: boolean): void {
+  (entity.socket as unknown as DenoSocket | null)?.hold(on);
 }
 
 /** Closes the entity's socket at once, whatever state it is in. */

@@ -1,7 +1,7 @@
 /**
  * The one place that imports xmpp.js. We compose its small packages the way
  * `@xmpp/client` does, minus what we replace (SASL, STARTTLS, transports,
- * reconnect) and what we do not use (WebSocket, SASL2, FAST), so the rest of
+ * reconnect, stream management) and what we do not use (WebSocket, SASL2, FAST), so the rest of
  * this folder sees only the narrow types below.
  */
 import { Client as XmppClient, xml as xmppXml } from "@xmpp/client-core";
@@ -15,7 +15,6 @@ import iqCallerJs from "@xmpp/iq/caller";
 import jidJs from "@xmpp/jid";
 import middlewareJs from "@xmpp/middleware";
 import streamFeaturesJs from "@xmpp/stream-features";
-import streamManagementJs from "@xmpp/stream-management";
 import type { Element } from "ltx";
 
 export type { Element };
@@ -65,6 +64,8 @@ export interface StreamFeatures {
 
 /** The iq request helper. */
 export interface IqCaller {
+  /** Requests waiting for their answer, by id. */
+  handlers: Map<string, { reject(err: unknown): void }>;
   request(stanza: Element, timeout?: number): Promise<Element>;
   get(element: Element, to?: string, timeout?: number): Promise<Element>;
   set(element: Element, to?: string, timeout?: number): Promise<Element>;
@@ -82,15 +83,6 @@ export interface IqCallee {
     name: string,
     handler: (ctx: { stanza: Element }) => unknown,
   ): void;
-}
-
-/** XEP-0198 state from `@xmpp/stream-management`. */
-export interface StreamManagement {
-  enabled: boolean;
-  requestAckDebounce: number;
-  requestAckInterval: number;
-  on(event: "ack" | "fail", listener: (stanza: Element) => void): void;
-  off(event: "ack" | "fail", listener: (stanza: Element) => void): void;
 }
 
 /** Middleware: `use` for incoming elements. */
@@ -137,6 +129,7 @@ export interface ClientInternals extends Entity {
   _streamError(condition: string): Promise<unknown>;
   _detachParser(): void;
   once(event: string, listener: (...args: never[]) => void): void;
+  hook(event: "close", handler: () => unknown): void;
 }
 
 /** @xmpp/xml's stream parser (what the TCP transport uses), to wrap. */
@@ -171,12 +164,11 @@ export interface Plugins {
   streamFeatures: StreamFeatures;
   iqCaller: IqCaller;
   iqCallee: IqCallee;
-  streamManagement: StreamManagement;
 }
 
 /**
- * Sets up middleware, iq, stream management and the features `negotiate`
- * registers (TLS, SASL, resource binding, in the order they run).
+ * Sets up middleware, iq and the features `negotiate` registers (TLS, SASL,
+ * stream management, resource binding, in the order they run).
  */
 export function setupPlugins(
   entity: Entity,
@@ -189,16 +181,8 @@ export function setupPlugins(
   const e = entity as never;
   const middleware = middlewareJs({ entity: e });
   const streamFeatures = streamFeaturesJs({ middleware });
-  // Stream management first: its middleware counts every stanza we handle
-  // (XEP-0198 'h'). Behind the iq caller it never saw iq results, so the
-  // server kept our last stanzas as unacknowledged and, on a clean close,
-  // stored a message that had been shown as an offline message: delivered
-  // twice. Its stream-feature handler ignores features without <sm/>.
-  const streamManagement = streamManagementJs({
-    streamFeatures,
-    entity: e,
-    middleware,
-  } as never);
+  // Stream management (stream_management.ts) counts every stanza before any
+  // middleware sees it, through the entity's hooks, iq results included.
   const iqCaller = iqCallerJs({ middleware, entity: e });
   const iqCallee = iqCalleeJs({ middleware, entity: e });
   negotiate({
@@ -210,6 +194,5 @@ export function setupPlugins(
     streamFeatures: streamFeatures as unknown as StreamFeatures,
     iqCaller: iqCaller as unknown as IqCaller,
     iqCallee: iqCallee as unknown as IqCallee,
-    streamManagement: streamManagement as unknown as StreamManagement,
   };
 }

@@ -50,6 +50,14 @@ function isDenoError(err: unknown): err is Error {
     Object.values(Deno.errors).some((E) => err instanceof E);
 }
 
+const CERTIFICATE =
+  /certificate|UnknownIssuer|NotValidForName|self.signed|CERT_|invalid peer/i;
+
+/** True when `err` says the server's certificate was not trusted. */
+export function isCertificateFailure(err: Error): boolean {
+  return CERTIFICATE.test(err.message + codeOf(err));
+}
+
 const TLS_HINT =
   "Check the server name, or trust a private CA with --ca-file or XMPP_CA_FILE";
 
@@ -194,10 +202,7 @@ export function toAppError(err: unknown, context: ErrorContext): AppError {
       { cause: err, hint: "Fix XMPP_CA_FILE or --ca-file" },
     );
   }
-  if (
-    /certificate|UnknownIssuer|NotValidForName|self.signed|CERT_|invalid peer/i
-      .test(message + code)
-  ) {
+  if (isCertificateFailure(err)) {
     return new ConnectionError(
       `Cannot connect securely to "${service}": the server's certificate is not trusted (${
         oneLine(message, 120)

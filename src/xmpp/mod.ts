@@ -6,14 +6,22 @@
 export { toBareJid } from "./jid.ts";
 export { createSession } from "./session.ts";
 export { DowngradeError } from "./errors.ts";
+export { ArchiveError } from "./mam.ts";
 export type {
+  ArchiveQuery,
+  CatchUpEvent,
+  CatchUpOptions,
   ChatMessage,
   ChatState,
   ChatStateEvent,
   ConnectionStatus,
+  MessageHandler,
+  MessageSource,
   Presence,
   PresenceShow,
+  ReconnectingEvent,
   RosterItem,
+  SendOptions,
   SentMessage,
   Session,
   SessionErrorEvent,
@@ -21,4 +29,5 @@ export type {
   SessionOptions,
   SessionTimings,
   SubscriptionRequest,
+  UnacknowledgedMessage,
 } from "./types.ts";

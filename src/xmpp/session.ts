@@ -1,27 +1,26 @@
 /**
  * One XMPP session: connect securely, authenticate, bind, then send and
- * receive chat messages, presence and roster changes as plain data. Shared by
- * every subcommand and the interactive mode.
+ * receive chat messages, presence and roster changes as plain data; with
+ * `reconnect`, across broken connections. Shared by every subcommand and the
+ * interactive mode. The protocol features are their own files (stream
+ * management, carbons, archive, receipts); this file wires them together.
  */
-import { type AppError, ConnectionError } from "../errors.ts";
+import { ConnectionError } from "../errors.ts";
 import { Emitter } from "./_emitter.ts";
-import { resolveCandidates, worthAnotherCandidate } from "./_resolve.ts";
 import { assertResource } from "./_bind.ts";
-import { type Connection, openConnection } from "./_connect.ts";
-import { ConnectionClosed } from "./_failures.ts";
+import { scheduleCatchUp } from "./_catch_up.ts";
+import { createDispatch } from "./_dispatch.ts";
+import { createDelivery } from "./_delivery.ts";
+import { createInbound } from "./_inbound.ts";
+import { createLifecycle, type ReadyKind } from "./_lifecycle.ts";
 import { DEFAULT_MAX_STANZA_BYTES } from "./_limits.ts";
+import { createOutbox } from "./_outbox.ts";
 import {
-  acknowledged,
+  assertMessageId,
   assertSendable,
   chatMessage,
   toTarget,
 } from "./_outgoing.ts";
-import { withTimeout } from "./_timeout.ts";
-import { destroySocket } from "./_transport.ts";
-import { parseJid } from "./_xmpp_js.ts";
-import { describeDisconnect, type ErrorContext, toAppError } from "./errors.ts";
-import { toBareJid } from "./jid.ts";
-import { createInbound } from "./_inbound.ts";
 import {
   fetchRoster,
   type Link,
@@ -31,7 +30,15 @@ import {
   sendSubscription,
   setRosterItem,
 } from "./_requests.ts";
+import { parseJid } from "./_xmpp_js.ts";
+import { createCarbons } from "./carbons.ts";
+import { toAppError } from "./errors.ts";
+import { toBareJid } from "./jid.ts";
+import { createArchive } from "./mam.ts";
+import { createReceipts } from "./receipts.ts";
+import { createStreamManagement } from "./stream_management.ts";
 import type {
+  PresenceShow,
   Session,
   SessionEvents,
   SessionOptions,
@@ -44,7 +51,8 @@ import type {
  * Requires net permission (and DNS for SRV when no server is set).
  *
  * @example
- * await using session = createSession({ jid: "alice@example.com", password });
+ * await using session = createSession({ jid: "alice@example.com", password, reconnect: true });
+ * session.setMessageHandler(async (batch) => await log(batch)); // acknowledged once logged
  * await session.start();
  * session.assertSendable("bob@example.com", "hello"); // before logging it
  * await session.sendMessage("bob@example.com", "hello");
@@ -54,168 +62,144 @@ export function createSession(options: SessionOptions): Session {
   const { local: username, domain } = parseJid(bareJid);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const events = new Emitter<SessionEvents>();
-  const inbound = createInbound(events);
   const timings: SessionTimings = {};
-  let connection: Connection | undefined;
-  let service = options.server ?? domain;
-  let smEnabled = false;
-  let online = false;
-  /** Why the last online connection ended, for requests made after it. */
-  let lost: AppError | undefined;
-  /** Fails the acknowledgements still awaited when the connection closes. */
-  const inFlight = new Set<(err: Error) => void>();
-  let stopping = false;
+  const inbound = createInbound(events);
+  const sm = createStreamManagement({
+    acked: (stanza) => outbox.acked(stanza),
+    lost: (stanza, handled) => outbox.lost(stanza, handled),
+    requested: () => life.probing(),
+  });
+  const delivery = createDelivery(events, sm, (on) => life.holdReading(on));
+  const receipts = createReceipts({
+    onReceipt: (receipt) => events.emit("receipt", receipt),
+    send: (stanza) => void life.link()?.entity.send(stanza).catch(() => {}),
+  });
+  const carbons = createCarbons(bareJid);
+  const archive = createArchive({
+    ownBare: bareJid,
+    async request(iq) {
+      const link = life.requireOnline();
+      try {
+        return await life.untilClosed(
+          link.plugins.iqCaller.request(iq, timeoutMs),
+        );
+      } catch (err) {
+        if (err instanceof Error && err.name === "StanzaError") throw err;
+        throw toAppError(err, life.context(true));
+      }
+    },
+  });
+  const outbox = createOutbox({
+    archive,
+    written(id, toBare) {
+      receipts.sent(id, toBare);
+      delivery.ownSent(id);
+    },
+    giveUpAfterMs: options.reconnect ? undefined : timeoutMs,
+    acknowledged: (id) => events.emit("acknowledged", { id }),
+  });
+  /** The last presence we sent, to send again on a new session. */
+  let presence: { show: PresenceShow; status?: string } | undefined;
+  let rosterWanted = false;
+  const catchUp = scheduleCatchUp({
+    catchUp: options.catchUp,
+    archive,
+    delivery,
+    emit: (event) => events.emit("catchUp", event),
+  });
 
-  function context(isOnline = false): ErrorContext {
-    return {
-      jid: bareJid,
-      service,
-      online: isOnline,
-      boundJid: connection?.entity.jid?.toString(),
-      opened: connection?.entity.progress.opened,
-    };
-  }
-
-  async function connectOnce(candidate: string): Promise<void> {
-    service = candidate;
-    let closed = false;
-    const c: Connection = openConnection(
-      {
-        service: candidate,
-        domain,
-        bareJid,
-        username,
-        password: options.password,
-        resource: options.resource,
-        extraCa: options.extraCa,
-        pinnedMechanism: options.pinnedMechanism,
-        timeoutMs,
-        timings,
-      },
-      {
-        onStanza: inbound.onStanza,
-        onRosterPush: (item) => events.emit("roster", item),
-        onClosed: () => {
-          if (closed) return;
-          closed = true;
-          const reason = online && !stopping
-            ? describeDisconnect(c.entity.failure, context(true))
-            : undefined;
-          online = false;
-          lost = reason ?? lost;
-          // Nothing in flight will be answered on this connection any more.
-          for (const fail of inFlight) {
-            fail(
-              reason ??
-                new ConnectionClosed(
-                  "the connection closed before the server acknowledged it",
-                ),
-            );
-          }
-          inFlight.clear();
-          if (stopping) return;
-          if (reason) events.emit("disconnected", reason);
-          events.emit("status", "offline");
-        },
-      },
-    );
-    connection = c;
-    smEnabled = (await c.ready).streamManagement;
-  }
-
-  function requireOnline(): Link {
-    if (!connection || !online || connection.entity.status !== "online") {
-      throw lost ??
-        new ConnectionError("Cannot use the session: it is not online", {
-          hint: "The connection was lost; run the command again",
-        });
+  async function afterNewSession(link: Link, kind: ReadyKind): Promise<void> {
+    if (delivery.hasHandler) {
+      await carbons.enable(link.plugins.iqCaller, timeoutMs).catch(() => {});
     }
-    return {
-      entity: connection.entity,
-      plugins: connection.plugins,
-      timeoutMs,
-      largeReplies: connection.state.largeReplies,
-    };
+    if (kind === "first") return;
+    if (rosterWanted) {
+      const roster = await life.untilClosed(fetchRoster(link)).catch(() => {});
+      if (roster) events.emit("rosterReset", roster);
+    }
+  }
+
+  const life = createLifecycle({
+    options,
+    bareJid,
+    domain,
+    username,
+    timeoutMs,
+    events,
+    timings,
+    sm,
+    onStanza: createDispatch({
+      ownBare: bareJid,
+      archive,
+      carbons,
+      receipts,
+      inbound,
+      delivery,
+    }),
+    onRead: () => delivery.endOfRead(),
+    onRosterPush: (item) => events.emit("roster", item),
+    onReady(link, kind, smEnabled) {
+      if (kind !== "resumed") {
+        if (kind === "new") inbound.reset();
+        if (presence) {
+          sendPresence(link, presence.show, presence.status).catch(() => {});
+        }
+        void afterNewSession(link, kind);
+      }
+      catchUp.ready(kind === "resumed");
+      outbox.online({
+        send: (stanza) => link.entity.send(stanza),
+        sm: smEnabled,
+        roundTrip: () => life.untilClosed(answered(ping(link, domain))),
+      });
+    },
+    onClosed() {
+      delivery.endOfRead();
+      // What arrives on the next connection waits for its catch-up.
+      catchUp.connecting();
+      outbox.offline();
+    },
+    onEnded(reason) {
+      sm.end();
+      outbox.end(reason);
+    },
+  });
+
+  /** Resolves on the server's answer, even an error answer: it handled what came before. */
+  async function answered(request: Promise<void>): Promise<void> {
+    try {
+      await request;
+    } catch (err) {
+      if (!(err instanceof Error && err.name === "StanzaError")) throw err;
+    }
   }
 
   /** Runs a request on the live connection; failures become `AppError`s. */
   async function request<T>(run: (link: Link) => Promise<T>): Promise<T> {
-    const link = requireOnline();
+    const link = life.requireOnline();
     try {
-      return await untilClosed(run(link));
+      return await life.untilClosed(run(link));
     } catch (err) {
-      throw toAppError(err, context(true));
-    }
-  }
-
-  /** `promise`, or a rejection as soon as the connection closes under it. */
-  function untilClosed<T>(promise: Promise<T>): Promise<T> {
-    let fail: (err: Error) => void = () => {};
-    const closed = new Promise<never>((_, reject) => (fail = reject));
-    inFlight.add(fail);
-    return Promise.race([promise, closed]).finally(() => inFlight.delete(fail));
-  }
-
-  async function teardown(): Promise<void> {
-    const e = connection?.entity;
-    if (!e) return;
-    stopping = true;
-    try {
-      if (e.status === "online") {
-        await withTimeout(e.stop(), 2000, () => destroySocket(e));
-      } else {
-        destroySocket(e);
-      }
-    } catch {
-      destroySocket(e);
+      throw toAppError(err, life.context(true));
     }
   }
 
   const session: Session = {
     get jid() {
-      return connection?.entity.jid?.toString() ?? bareJid;
+      return life.jid ?? bareJid;
     },
     bareJid,
     timings,
     get mechanism() {
-      return connection?.state.mechanism;
+      return life.connection?.state.mechanism;
     },
     get maxStanzaBytes() {
-      return connection?.state.maxStanzaBytes ?? DEFAULT_MAX_STANZA_BYTES;
+      return life.connection?.state.maxStanzaBytes ?? DEFAULT_MAX_STANZA_BYTES;
     },
     async start() {
       if (options.resource !== undefined) assertResource(options.resource);
-      events.emit("status", "connecting");
-      let candidates: string[];
-      try {
-        candidates = await resolveCandidates({
-          domain,
-          server: options.server,
-          port: options.port,
-        });
-      } catch (err) {
-        throw toAppError(err, context());
-      }
-      let lastError: unknown;
-      let lastContext = context();
-      for (const candidate of candidates) {
-        try {
-          await withTimeout(connectOnce(candidate), timeoutMs, () => {
-            if (connection) destroySocket(connection.entity);
-          });
-          online = true;
-          lost = undefined;
-          events.emit("status", "online");
-          return;
-        } catch (err) {
-          lastError = err;
-          lastContext = context();
-          await teardown();
-          stopping = false;
-          if (!worthAnotherCandidate(err)) break;
-        }
-      }
-      throw toAppError(lastError, lastContext);
+      catchUp.connecting();
+      await life.start();
     },
     assertSendable(to, body) {
       assertSendable(to, body, {
@@ -223,31 +207,38 @@ export function createSession(options: SessionOptions): Session {
         fullJid: session.jid,
       });
     },
-    async sendMessage(to, body) {
-      session.assertSendable(to, body);
-      const { entity: e } = requireOnline();
-      const id = crypto.randomUUID();
-      const stanza = chatMessage(toTarget(to), body, id);
-      const sentAt = new Date();
+    sendMessage(to, body, sendOptions = {}) {
       try {
-        if (smEnabled) {
-          const acked = acknowledged(
-            connection!.plugins.streamManagement,
-            stanza,
-          );
-          await e.send(stanza);
-          await withTimeout(untilClosed(acked), timeoutMs, () => {});
-        } else {
-          await e.send(stanza);
-          await session.roundTrip();
-        }
+        session.assertSendable(to, body);
+        if (sendOptions.id !== undefined) assertMessageId(sendOptions.id);
+        if (!life.reconnecting) life.requireOnline();
       } catch (err) {
-        throw toAppError(err, context(true));
+        return Promise.reject(err);
       }
-      return { id, sentAt };
+      const target = toTarget(to);
+      const id = sendOptions.id ?? crypto.randomUUID();
+      return outbox.send({
+        id,
+        to: target,
+        toBare: toBareJid(target, "recipient"),
+        body,
+        stanza: chatMessage(target, body, id),
+        queuedAt: sendOptions.queuedAt,
+      });
     },
-    getRoster() {
-      return request((link) => fetchRoster(link));
+    unacknowledged() {
+      return outbox.unacknowledged();
+    },
+    setMessageHandler(handler) {
+      delivery.setHandler(handler);
+    },
+    queryArchive(query) {
+      return archive.query(query);
+    },
+    async getRoster() {
+      const roster = await request((link) => fetchRoster(link));
+      rosterWanted = true;
+      return roster;
     },
     updateContact(jid, contact = {}) {
       return request((link) => setRosterItem(link, toBareJid(jid), contact));
@@ -271,8 +262,9 @@ export function createSession(options: SessionOptions): Session {
         )
       );
     },
-    sendPresence(show = "available", status) {
-      return request((link) => sendPresence(link, show, status));
+    async sendPresence(show = "available", status) {
+      await request((link) => sendPresence(link, show, status));
+      presence = { show, status };
     },
     sendChatState(to, state) {
       return request((link) => sendChatState(link, toBareJid(to), state));
@@ -281,22 +273,24 @@ export function createSession(options: SessionOptions): Session {
       return inbound.presencesOf(bare);
     },
     async roundTrip() {
-      const link = requireOnline();
+      const link = life.requireOnline();
       try {
-        await untilClosed(ping(link, domain));
+        await life.untilClosed(answered(ping(link, domain)));
       } catch (err) {
-        // An error reply is still a reply: the server handled what came before.
-        if (err instanceof Error && err.name === "StanzaError") return;
-        throw toAppError(err, context(true));
+        throw toAppError(err, life.context(true));
       }
     },
     on(event, handler) {
       return events.on(event, handler);
     },
     async stop() {
-      await teardown();
-      online = false;
-      connection = undefined;
+      await life.stop();
+      sm.end();
+      outbox.end(
+        new ConnectionError("The session was stopped", {
+          hint: "Send it again once online, with the same id",
+        }),
+      );
     },
     [Symbol.asyncDispose]() {
       return session.stop();

@@ -1,19 +1,25 @@
 /** Stanza to plain data: the only place that reads message, presence and roster XML. */
-import { type Element, parseJid } from "./_xmpp_js.ts";
+import { isReceiptRequest } from "./receipts.ts";
+import { type Element, parseJid, xml } from "./_xmpp_js.ts";
 import type {
   ChatMessage,
   ChatState,
   ChatStateEvent,
+  MessageSource,
   Presence,
   PresenceShow,
   RosterItem,
   Subscription,
 } from "./types.ts";
 
+const NS_CLIENT = "jabber:client";
+/** Longer ids are cut: they are keys, not text. */
+const MAX_ID = 256;
 const SHOWS = new Set(["away", "chat", "dnd", "xa"]);
 const SUBSCRIPTIONS = new Set(["none", "to", "from", "both", "remove"]);
 
-function bareOf(jid: string): string | undefined {
+/** The lower-case bare form of `jid`, or `undefined` when it is not a JID. */
+export function bareOf(jid: string): string | undefined {
   try {
     const parsed = parseJid(jid);
     return parsed.domain ? parsed.bare().toString().toLowerCase() : undefined;
@@ -22,30 +28,111 @@ function bareOf(jid: string): string | undefined {
   }
 }
 
-/** A chat or normal message with a body, else `undefined`. */
+const NS_SID = "urn:xmpp:sid:0";
+const NS_DELAY = "urn:xmpp:delay";
+const NS_FORWARD = "urn:xmpp:forward:0";
+
+/** Where a message is read from, and what is ours. */
+export interface MessageContext {
+  /** Our bare JID, lower-case: decides `direction` and which `<stanza-id>` counts. */
+  ownBare: string;
+  source: MessageSource;
+  /** When it arrived (default: now). */
+  receivedAt?: Date;
+  /** The delay stamp of a forwarding wrapper (carbon, archive result), if any. */
+  delay?: Element;
+  /** The archive's id for it (archive results). */
+  stanzaId?: string;
+}
+
+/**
+ * A chat or normal message with a body, else `undefined`: one pass over its
+ * children (this runs for every message of a flood).
+ */
 export function toChatMessage(
   stanza: Element,
-  receivedAt = new Date(),
+  context: MessageContext,
 ): ChatMessage | undefined {
   const type = stanza.attrs.type ?? "normal";
   if (type !== "chat" && type !== "normal") return undefined;
-  const body = stanza.getChildText("body");
   const from = stanza.attrs.from;
-  if (body === null || body === undefined || !from) return undefined;
+  if (!from) return undefined;
+  let body: string | undefined;
+  let stanzaId = context.stanzaId;
+  let originId: string | undefined;
+  let delay = context.delay;
+  let receiptRequested = false;
+  for (const child of stanza.children) {
+    if (typeof child === "string") continue;
+    const ns = child.attrs.xmlns;
+    switch (child.name) {
+      case "body":
+        if (body === undefined && (ns === undefined || ns === NS_CLIENT)) {
+          body = child.text();
+        }
+        break;
+      case "stanza-id":
+        if (
+          ns === NS_SID && stanzaId === undefined &&
+          String(child.attrs.by ?? "").toLowerCase() === context.ownBare &&
+          child.attrs.id
+        ) stanzaId = String(child.attrs.id);
+        break;
+      case "origin-id":
+        if (ns === NS_SID && child.attrs.id) originId = String(child.attrs.id);
+        break;
+      case "delay":
+        if (ns === NS_DELAY) delay ??= child;
+        break;
+      default:
+        if (!receiptRequested) receiptRequested = isReceiptRequest(child);
+    }
+  }
+  if (body === undefined) return undefined;
   const fromBare = bareOf(from);
   if (!fromBare) return undefined;
-  const stamp = stanza.getChild("delay", "urn:xmpp:delay")?.attrs.stamp;
+  const to = stanza.attrs.to ? String(stanza.attrs.to) : undefined;
+  const out = context.source !== "live" && fromBare === context.ownBare;
+  const contact = out ? (to ? bareOf(to) : undefined) : fromBare;
+  if (!contact) return undefined;
+  const receivedAt = context.receivedAt ?? new Date();
+  const stamp = delay?.attrs.stamp;
   const delayedAt = stamp ? new Date(stamp) : undefined;
   const delayed = delayedAt !== undefined && !Number.isNaN(delayedAt.getTime());
   return {
+    direction: out ? "out" : "in",
+    contact,
     from: String(from),
     fromBare,
-    body: String(body),
+    to,
+    body,
     id: stanza.attrs.id,
+    stanzaId: stanzaId?.slice(0, MAX_ID),
+    originId: originId?.slice(0, MAX_ID),
+    source: context.source,
+    receiptRequested,
     // A stamp in the future is false (or a skewed clock): never after arrival.
     sentAt: delayed && delayedAt < receivedAt ? delayedAt : receivedAt,
     delayed,
   };
+}
+
+/**
+ * The message a forwarding wrapper (XEP-0297: carbons, archive results)
+ * carries, with the wrapper's delay stamp.
+ */
+export function unwrapForwarded(
+  wrapper: Element,
+): { message: Element; delay?: Element } | undefined {
+  const forwarded = wrapper.getChild("forwarded", NS_FORWARD);
+  const message = forwarded?.getChild("message");
+  if (!message) return undefined;
+  return { message, delay: forwarded!.getChild("delay", NS_DELAY) };
+}
+
+/** The `<origin-id/>` (XEP-0359) for an outgoing message with `id`. */
+export function originIdElement(id: string): Element {
+  return xml("origin-id", { xmlns: NS_SID, id });
 }
 
 /** An available or unavailable presence, else `undefined`. */

@@ -1,23 +1,64 @@
 /** Plain data the session hands upward; no XML past this folder. */
 import type { AppError } from "../errors.ts";
 
-/** A one-to-one chat message that arrived. */
+export type {
+  ArchiveQuery,
+  CatchUpOptions,
+  SendOptions,
+  Session,
+  SessionOptions,
+} from "./session_types.ts";
+
+/** Where a {@linkcode ChatMessage} came from. */
+export type MessageSource = "live" | "carbon" | "archive";
+
+/**
+ * A one-to-one chat message: one that arrived (`live`), a copy of one our
+ * other clients sent or received (`carbon`, XEP-0280), or one read from our
+ * archive (`archive`, XEP-0313).
+ */
 export interface ChatMessage {
-  /** Sender's full JID. */
+  /** `in` when the other party sent it, `out` when we did (on any of our clients). */
+  direction: "in" | "out";
+  /** Bare JID of the other party, lower-case: `fromBare` for `in`, the bare `to` for `out`. */
+  contact: string;
+  /** Sender's full JID (ours, with the sending client's resource, for `out`). */
   from: string;
   /** Sender's bare JID, lower-case. */
   fromBare: string;
+  /** Recipient as addressed, when the stanza names one. */
+  to?: string;
   body: string;
   /** Stanza id, when the sender gave one. */
   id?: string;
   /**
-   * When it was sent: the XEP-0203 delay stamp, else when it arrived; never
-   * later than when it arrived (a stamp in the future is not believed).
+   * The id our own archive gave the message (XEP-0359 `<stanza-id>` whose
+   * `by` is our bare JID; for archive results the result's id): the cursor
+   * for catching up, and the key to drop a message seen twice.
+   */
+  stanzaId?: string;
+  /** The sender's XEP-0359 `<origin-id>`, when it gave one. */
+  originId?: string;
+  source: MessageSource;
+  /** True when the sender asked for a delivery receipt (XEP-0184). */
+  receiptRequested: boolean;
+  /**
+   * When it was sent: the XEP-0203 delay stamp (for archive results the
+   * archive's), else when it arrived; never later than when it arrived (a
+   * stamp in the future is not believed).
    */
   sentAt: Date;
-  /** True when the server delivered it late (offline storage, XEP-0203). */
+  /** True when it carries a delay stamp (offline storage, archive, a resend). */
   delayed: boolean;
 }
+
+/**
+ * Takes messages that arrived together (one read from the server, or one
+ * archive page) and resolves once they are logged, or deliberately dropped.
+ * Only then does the session acknowledge them to the server (XEP-0198) and
+ * answer their receipt requests (XEP-0184). A rejection counts as dropped.
+ */
+export type MessageHandler = (batch: ChatMessage[]) => Promise<void>;
 
 /** What a contact's resource announced. */
 export interface Presence {
@@ -58,8 +99,47 @@ export interface SubscriptionRequest {
   type: "subscribe" | "subscribed" | "unsubscribe" | "unsubscribed";
 }
 
-/** Connection states announced by the `status` event. */
-export type ConnectionStatus = "connecting" | "online" | "offline";
+/**
+ * Connection states announced by the `status` event:
+ *
+ * - `connecting`: `start()` began;
+ * - `online`: bound to a new session (by `start()`, or after a reconnect
+ *   whose stream could not be resumed: presence was sent again, the roster
+ *   fetched again, the archive caught up in the background);
+ * - `reconnecting`: the connection broke and the session reconnects
+ *   (emitted once per outage, before the first `reconnecting` event);
+ * - `resumed`: the broken stream was resumed (XEP-0198): nothing was lost
+ *   either way, and presence, roster and carbons carry on;
+ * - `offline`: the session ended (`stop()`, or a failure it does not
+ *   reconnect after, announced by `disconnected` first).
+ */
+export type ConnectionStatus =
+  | "connecting"
+  | "online"
+  | "reconnecting"
+  | "resumed"
+  | "offline";
+
+/** The connection broke; the session tries again in `inMs`. */
+export interface ReconnectingEvent {
+  /** Milliseconds until the next attempt (0: at once). */
+  inMs: number;
+  /** Why the connection broke, or why the last attempt failed. */
+  reason: AppError;
+}
+
+/** How archive catch-up (`SessionOptions.catchUp`) ended on one connect. */
+export interface CatchUpEvent {
+  /** Messages handed to the message handler. */
+  count: number;
+  /**
+   * `done`: everything after the cursor (or the first-start window) was
+   * fetched; `skipped`: the server keeps no archive for us; `failed`: see
+   * `reason` (what was handed over before the failure stays handed over).
+   */
+  outcome: "done" | "skipped" | "failed";
+  reason?: AppError;
+}
 
 /** A failure reported by the server for something we sent. */
 export interface SessionErrorEvent {
@@ -88,6 +168,10 @@ export interface ChatStateEvent {
 
 /** Events a session emits, with their payloads. */
 export interface SessionEvents {
+  /**
+   * A chat message: at once when no message handler is set; with one, after
+   * the handler resolved for its batch (so a view can listen).
+   */
   message: ChatMessage;
   chatstate: ChatStateEvent;
   presence: Presence;
@@ -95,12 +179,27 @@ export interface SessionEvents {
   subscription: SubscriptionRequest;
   error: SessionErrorEvent;
   /**
-   * An online connection ended without `stop()`: why, as the `AppError` to
-   * report (stream error such as `conflict`, connection lost, a stream rule
-   * the server broke …). Emitted before `status: "offline"`.
+   * The session ended without `stop()`: why, as the `AppError` to report
+   * (stream error such as `conflict`, connection lost, a stream rule the
+   * server broke …). Without `reconnect`, when an online connection ends;
+   * with it, only when a failure ends the retrying. Emitted before
+   * `status: "offline"`.
    */
   disconnected: AppError;
   status: ConnectionStatus;
+  /** The connection broke (or an attempt failed); the next attempt is in `inMs`. */
+  reconnecting: ReconnectingEvent;
+  /** The server acknowledged a message `sendMessage` sent (also after its promise was rejected as not confirmed). */
+  acknowledged: { id: string };
+  /** The contact confirmed it received one of our messages (XEP-0184). */
+  receipt: { id: string; from: string };
+  /** Archive catch-up of one connect ended. */
+  catchUp: CatchUpEvent;
+  /**
+   * The whole roster, fetched again after a reconnect bound a new session
+   * (only when `getRoster()` was called before): replace what you keep.
+   */
+  rosterReset: RosterItem[];
 }
 
 /** When each step of `start()` finished, in ms since the process started (`performance.now()`). */
@@ -112,97 +211,16 @@ export interface SessionTimings {
   bound?: number;
 }
 
-/** How to reach and log in to the server. */
-export interface SessionOptions {
-  /** Bare JID of the account, `user@domain`. */
-  jid: string;
-  password: string;
-  /** Resource to bind; the server picks one when absent. */
-  resource?: string;
-  /** Host, address or `xmpp://`/`xmpps://` URI; SRV lookup when absent. */
-  server?: string;
-  port?: number;
-  /** PEM text of extra CAs to trust (XMPP_CA_FILE). */
-  extraCa?: string;
-  /** Limit for connecting and for each request, in ms (default 15 000). */
-  timeoutMs?: number;
-  /**
-   * The strongest SASL mechanism this account used before (a value of
-   * `Session.mechanism` the caller stored). `start()` refuses any weaker one
-   * with a `DowngradeError` (an `AuthError`, exit 4) before sending the
-   * password. Ranking: SCRAM-SHA-256 > SCRAM-SHA-1 > PLAIN; other values
-   * pin nothing.
-   */
-  pinnedMechanism?: string;
+/** A message `sendMessage` accepted that the server has not acknowledged yet. */
+export interface UnacknowledgedMessage {
+  id: string;
+  to: string;
+  body: string;
+  queuedAt: Date;
 }
 
 /** What `sendMessage` resolves to once the server has the message. */
 export interface SentMessage {
   id: string;
   sentAt: Date;
-}
-
-/** A live session; `await using` stops it. */
-export interface Session extends AsyncDisposable {
-  /** Full JID once online (`user@domain/resource`), else the bare JID. */
-  readonly jid: string;
-  /** Bare JID of the account, lower-case. */
-  readonly bareJid: string;
-  /** Where the time of `start()` went. */
-  readonly timings: SessionTimings;
-  /**
-   * The SASL mechanism `start()` logged in with (`SCRAM-SHA-256`,
-   * `SCRAM-SHA-1` or `PLAIN`); `undefined` before. Store the strongest one
-   * seen per account and pass it back as `SessionOptions.pinnedMechanism`.
-   */
-  readonly mechanism: string | undefined;
-  /**
-   * The largest stanza the server accepts, in bytes: its XEP-0478
-   * `<max-bytes/>` when it advertises one, else 262144 (Prosody's default).
-   */
-  readonly maxStanzaBytes: number;
-  /**
-   * Throws `UsageError` unless a chat message of `body` to `to` can be sent:
-   * a valid recipient, no character XML 1.0 forbids, and the stanza (with
-   * room for what the server adds) within `maxStanzaBytes`, e.g.
-   * `Cannot send the message: it is 300 KiB, the server accepts at most 256 KiB`.
-   * Call it before logging the message; `sendMessage` calls it too.
-   */
-  assertSendable(to: string, body: string): void;
-  /** Connects, secures, authenticates and binds. */
-  start(): Promise<void>;
-  /**
-   * Sends a chat message; resolves when the server has acknowledged it.
-   * Rejects with `UsageError`, before writing anything, when
-   * `assertSendable` would throw.
-   */
-  sendMessage(to: string, body: string): Promise<SentMessage>;
-  /** Fetches the roster. */
-  getRoster(): Promise<RosterItem[]>;
-  /** Adds or renames a roster contact (`UsageError` for a name XML forbids). */
-  updateContact(
-    jid: string,
-    options?: { name?: string; groups?: string[] },
-  ): Promise<void>;
-  /** Removes a contact from the roster (and any subscription). */
-  removeContact(jid: string): Promise<void>;
-  /** Tells a contact we are typing, paused … (XEP-0085); no acknowledgement is awaited. */
-  sendChatState(to: string, state: ChatState): Promise<void>;
-  /** Asks to see a contact's presence. */
-  requestSubscription(jid: string): Promise<void>;
-  /** Answers a contact's subscription request. */
-  answerSubscription(jid: string, approve: boolean): Promise<void>;
-  /** Announces our presence (initial presence when called first; `UsageError` for a status XML forbids). */
-  sendPresence(show?: PresenceShow, status?: string): Promise<void>;
-  /** Presences known for a contact's resources. */
-  presencesOf(bareJid: string): Presence[];
-  /** Waits until the server has handled everything sent before. */
-  roundTrip(): Promise<void>;
-  /** Subscribes to an event; returns the function that unsubscribes. */
-  on<K extends keyof SessionEvents>(
-    event: K,
-    handler: (payload: SessionEvents[K]) => void,
-  ): () => void;
-  /** Goes offline cleanly: no timers or sockets are left behind. */
-  stop(): Promise<void>;
 }

@@ -20,13 +20,13 @@ Deno.test("Session's error event carries the id of the message that failed", asy
 Deno.test("createInbound() remembers at most 64 resources of a contact, the newest", () => {
   const inbound = createInbound(new Emitter<SessionEvents>());
   for (let i = 0; i < 100; i++) {
-    inbound.onStanza(xml("presence", { from: `bob@localhost/r${i}` }));
+    inbound.onPresence(xml("presence", { from: `bob@localhost/r${i}` }));
   }
   const kept = inbound.presencesOf("bob@localhost").map((p) => p.from);
   assert.equal(kept.length, 64);
   assert.equal(kept[0], "bob@localhost/r36");
   assert.equal(kept[63], "bob@localhost/r99");
-  inbound.onStanza(
+  inbound.onPresence(
     xml("presence", { from: "bob@localhost/r99", type: "unavailable" }),
   );
   assert.equal(inbound.presencesOf("bob@localhost").length, 63);
