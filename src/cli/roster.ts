@@ -49,7 +49,11 @@ async function alias(ctx: CliContext, words: string[]): Promise<void> {
   const core = await ctx.core();
   const account = await core.account();
   const { mergeRoster } = await import("../core/mod.ts");
-  await using session = await core.openSession(account);
+  await using connection = await core.connect(account, {
+    longLived: false,
+    notice: (line) => void ctx.err(`${line}\n`).catch(() => {}),
+  });
+  const { session } = connection;
   const roster = await session.getRoster();
   const item = roster.find((i) => i.jid === jid);
   if (!item) {
@@ -97,9 +101,13 @@ export const rosterCommand: CommandSpec = {
     const core = await ctx.core();
     const account = await core.account();
     const { mergeRoster, rosterRows } = await import("../core/mod.ts");
-    await using session = await core.openSession(account);
+    await using connection = await core.connect(account, {
+      longLived: false,
+      notice: (line) => void ctx.err(`${line}\n`).catch(() => {}),
+    });
+    const { session } = connection;
     // Names follow the one rule both modes use (libpurple's).
-    await using names = await core.openLog(account, { enabled: false });
+    const names = connection.log;
     const items = await session.getRoster();
     await mergeRoster(core.purpleDir, account, items);
     await session.sendPresence();

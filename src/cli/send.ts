@@ -21,15 +21,12 @@ export const sendCommand: CommandSpec = {
     const contact = toBareJid(to, "recipient");
     const core = await ctx.core();
     const account = await core.account();
-    const { createMessaging } = await import("../core/mod.ts");
-    await using session = await core.openSession(account);
-    await using log = await core.openLog(account);
-    const messaging = createMessaging({
-      session,
-      log,
+    await using connection = await core.connect(account, {
+      longLived: false,
       notice: (line) => void ctx.err(`${line}\n`).catch(() => {}),
     });
-    const sent = await messaging.send(contact, body);
+    const { session } = connection;
+    const sent = await connection.messaging.send(contact, body);
     if (ctx.globals.timings) {
       await ctx.err(
         JSON.stringify({

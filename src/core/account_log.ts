@@ -4,7 +4,7 @@
  * else Pidgin's prefs.xml (`/purple/logging/log_ims`, `format`), else txt.
  */
 import type { Config } from "../config/mod.ts";
-import type { LogEntry } from "../store/mod.ts";
+import type { LogEntry, MessageLedger } from "../store/mod.ts";
 
 /** The chat log of one account, with the names Pidgin would use. */
 export interface AccountLog extends AsyncDisposable {
@@ -27,6 +27,8 @@ export interface AccountLogOptions {
   resource: string;
   /** A flag's word on logging (`--no-log`): it wins over everything else. */
   enabled?: boolean;
+  /** Records the ids of what is logged (see `openMessageLedger`). */
+  ledger?: MessageLedger;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function openAccountLog(
     purpleDir,
     account,
     accountFull,
+    ledger: options.ledger,
     style: {
       format: config.PIDGIN_LOG_FORMAT ?? prefs.format ?? "txt",
       locale: store.localeFromEnv(config.locale),

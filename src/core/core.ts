@@ -5,10 +5,12 @@
  */
 import type { Config } from "../config/mod.ts";
 import type { LoggedEntry } from "../store/mod.ts";
-import type { Session } from "../xmpp/mod.ts";
 import { type Account, chooseAccount, listAccounts } from "./account.ts";
-import { type AccountLog, openAccountLog } from "./account_log.ts";
-import { openSession } from "./session_open.ts";
+import {
+  type AccountConnection,
+  connectAccount,
+  type ConnectOptions,
+} from "./connection.ts";
 import { openTicketServices, type TicketServices } from "./tickets.ts";
 import type { SearchOptions, SearchPage, SearchRequest } from "./search.ts";
 
@@ -34,16 +36,11 @@ export interface Core {
   account(): Promise<Account>;
   /** Every account: the environment account (XMPP_JID), then the profile's XMPP accounts. */
   accounts(): Promise<Account[]>;
-  /** A started session for `account`; see {@linkcode openSession}. */
-  openSession(
+  /** `account` online with its log and messaging; see {@linkcode connectAccount}. */
+  connect(
     account: Account,
-    options?: { longLived?: boolean },
-  ): Promise<Session>;
-  /** The chat log of `account`; `enabled` is a flag's word on logging. */
-  openLog(
-    account: Account,
-    options?: { enabled?: boolean },
-  ): Promise<AccountLog>;
+    options: Omit<ConnectOptions, "config" | "purpleDir" | "timeoutMs">,
+  ): Promise<AccountConnection>;
   /** The ticket services of `account`. */
   tickets(
     account: Account,
@@ -79,16 +76,12 @@ export function createCore(options: CoreOptions): Core {
     accounts() {
       return listAccounts(sources);
     },
-    openSession(acc, { longLived = false } = {}) {
-      return openSession(acc, { longLived, timeoutMs, purpleDir });
-    },
-    async openLog(acc, { enabled } = {}) {
-      return openAccountLog({
+    connect(acc, connectOptions) {
+      return connectAccount(acc, {
+        ...connectOptions,
         config,
         purpleDir,
-        account: acc.jid,
-        resource: await acc.resource(),
-        enabled,
+        timeoutMs,
       });
     },
     tickets(acc, { offline, warn }) {

@@ -5,8 +5,17 @@
  * logged one write per conversation, and a conversation that cannot be
  * logged never stops another one from being logged or shown.
  */
-import { ConnectionError, StoreError, UsageError } from "../errors.ts";
-import { type LogEntry, sendFailureEntry } from "../store/mod.ts";
+import {
+  ConnectionError,
+  NotConfirmedError,
+  StoreError,
+  UsageError,
+} from "../errors.ts";
+import {
+  type LogEntry,
+  type MessageLedger,
+  sendFailureEntry,
+} from "../store/mod.ts";
 import type { AccountLog } from "./account_log.ts";
 import { describeChanges, toSendableText } from "../text/outgoing.ts";
 import type {
@@ -22,10 +31,23 @@ export interface Sent extends SentMessage {
   body: string;
 }
 
+/** Where messages queued but not yet acknowledged wait across restarts (long-lived sessions). */
+export interface PendingStore {
+  put(
+    id: string,
+    message: { to: string; body: string; queuedAt: string },
+  ): Promise<void>;
+  remove(id: string): Promise<unknown>;
+}
+
 /** Options for {@linkcode createMessaging}. */
 export interface MessagingOptions {
   session: Session;
   log: AccountLog;
+  /** Which messages the logs already hold; without it nothing is deduplicated. */
+  ledger?: MessageLedger;
+  /** Where unacknowledged messages wait for the next run (interactive mode, `chat`). */
+  pending?: PendingStore;
   /** Shows a one-line notice to the user (stderr, or above the prompt). */
   notice(line: string): void;
   /** A message already acknowledged came back undeliverable (its error line is logged). */
@@ -36,11 +58,15 @@ export interface MessagingOptions {
 export interface Messaging {
   /** Makes `body` sendable, logs it, sends it; rejects when it was not delivered. */
   send(to: string, body: string): Promise<Sent>;
-  /** Logs messages that arrived together; never throws (see `logFailure`). */
+  /**
+   * Logs messages that arrived together, each at most once (a message the
+   * ledger knows is dropped); resolves with the ones logged (or, when
+   * logging failed, to be shown anyway). Never throws (see `logFailure`).
+   */
   receive(
     batch: readonly ChatMessage[],
     nameOf: (jid: string) => string,
-  ): Promise<void>;
+  ): Promise<ChatMessage[]>;
   /** Why logging stopped, when it did: the run's exit code says so. */
   readonly logFailure: StoreError | undefined;
 }
@@ -54,6 +80,23 @@ const RECENT = 256;
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.set(key, value);
   if (map.size > RECENT) map.delete(map.keys().next().value!);
+}
+
+/**
+ * The keys a message is known by in the ledger: its archive id, its
+ * origin-id (per sender), and, without either, the sender's id with the
+ * body (clients reuse ids across sessions, so an id alone could hide a
+ * different message).
+ */
+export function ledgerIds(m: ChatMessage, ownBare: string): string[] {
+  const sender = m.direction === "out" ? ownBare : m.fromBare;
+  const ids: string[] = [];
+  if (m.stanzaId) ids.push(`s:${m.stanzaId}`);
+  if (m.originId) ids.push(`o:${sender}/${m.originId}`);
+  if (ids.length === 0 && m.id) {
+    ids.push(`m:${sender}/${m.id}/${m.body.length}:${m.body.slice(0, 64)}`);
+  }
+  return ids;
 }
 
 function deliveryError(to: string, error: SessionErrorEvent): DeliveryError {
@@ -132,13 +175,32 @@ export function createMessaging(options: MessagingOptions): Messaging {
       // Refused before anything is logged: what the server will not take is not "sent".
       session.assertSendable(to, made.text);
       // Logged before it is sent: a crash after this line loses nothing.
+      // Its id is its origin-id: the archive's copy of it is known by it.
+      const id = crypto.randomUUID();
+      const queuedAt = new Date();
       await log.append(to, {
         direction: "out",
         name: log.ownName,
         body: made.text,
-        time: new Date(),
+        time: queuedAt,
+        ledger: { ids: [`o:${session.bareJid}/${id}`] },
       });
-      const result = await session.sendMessage(to, made.text);
+      await options.pending?.put(id, {
+        to,
+        body: made.text,
+        queuedAt: queuedAt.toISOString(),
+      });
+      let result: SentMessage;
+      try {
+        result = await session.sendMessage(to, made.text, { id });
+      } catch (err) {
+        // Not confirmed: it may still arrive, and the next run checks and resends it.
+        if (!(err instanceof NotConfirmedError)) {
+          await options.pending?.remove(id).catch(() => {});
+        }
+        throw err;
+      }
+      await options.pending?.remove(id).catch(() => {});
       // A bounce from our own server arrives before its acknowledgement.
       const error = bounced.get(result.id);
       if (error) {
@@ -151,26 +213,40 @@ export function createMessaging(options: MessagingOptions): Messaging {
       return { ...result, to, body: made.text };
     },
     async receive(batch, nameOf) {
+      const ledger = options.ledger;
+      try {
+        ledger?.refresh();
+      } catch (err) {
+        loggingFailed(err);
+      }
+      const fresh: ChatMessage[] = [];
+      const seen = new Set<string>();
       const byContact = new Map<string, LogEntry[]>();
       for (const m of batch) {
-        let entries = byContact.get(m.fromBare);
-        if (!entries) byContact.set(m.fromBare, entries = []);
+        const ids = ledgerIds(m, session.bareJid);
+        if (ids.some((id) => seen.has(id) || ledger?.has(id))) continue;
+        for (const id of ids) seen.add(id);
+        fresh.push(m);
+        let entries = byContact.get(m.contact);
+        if (!entries) byContact.set(m.contact, entries = []);
         entries.push({
-          direction: "in",
-          name: nameOf(m.fromBare),
+          direction: m.direction,
+          name: m.direction === "out" ? log.ownName : nameOf(m.contact),
           body: m.body,
           time: m.sentAt,
+          ledger: { ids, cursor: m.stanzaId },
         });
       }
-      for (const [from, entries] of byContact) {
+      for (const [contact, entries] of byContact) {
         try {
-          await log.append(from, ...entries);
+          await log.append(contact, ...entries);
           loggingWorks();
         } catch (err) {
           // One conversation that cannot be logged never stops the others.
           loggingFailed(err);
         }
       }
+      return fresh;
     },
   };
 }

@@ -21,6 +21,7 @@ export {
   offlineRoster,
 } from "./buddy_list.ts";
 export { type Core, type CoreOptions, createCore } from "./core.ts";
+export { type AccountConnection, type ConnectOptions } from "./connection.ts";
 export {
   listTickets,
   type RosterRow,

@@ -1,6 +1,6 @@
 /** Starting an XMPP session for an account: its CA file, its resource, the timeout. */
 import { AuthError, ConfigError } from "../errors.ts";
-import type { Session } from "../xmpp/mod.ts";
+import type { Session, SessionOptions } from "../xmpp/mod.ts";
 import type { Account } from "./account.ts";
 import { sessionResource } from "./resource.ts";
 
@@ -64,7 +64,15 @@ async function raisePin(file: string, used: string | undefined): Promise<void> {
  */
 export async function openSession(
   account: Account,
-  options: { longLived: boolean; timeoutMs: number; purpleDir: string },
+  options: {
+    longLived: boolean;
+    timeoutMs: number;
+    purpleDir: string;
+    /** More session options (reconnect, catch-up …). */
+    extra?: Partial<SessionOptions>;
+    /** Runs on the created session before it starts (a message handler …). */
+    configure?: (session: Session) => void;
+  },
 ): Promise<Session> {
   const password = await account.password();
   const extraCa = account.caFile ? await readCaFile(account.caFile) : undefined;
@@ -82,7 +90,9 @@ export async function openSession(
       pin,
       () => readPin(pin),
     ),
+    ...options.extra,
   });
+  options.configure?.(session);
   try {
     await session.start();
   } catch (err) {

@@ -1,14 +1,14 @@
 /**
- * One online account of an interactive session: its session, log, roster,
- * pending subscription requests and ticket work, and what its server's
- * events mean for the app (messages to conversations, roster changes to the
- * buddy list, and so on).
+ * One online account of an interactive session: its connection (session,
+ * log, messaging), roster, pending subscription requests and ticket work,
+ * and what its server's events mean for the app (logged messages to
+ * conversations, roster changes to the buddy list, the connection's state).
  */
 import {
   type Account,
+  type AccountConnection,
   type AccountLog,
   type Core,
-  createMessaging,
   type DeliveryError,
   mergeRoster,
   type Messaging,
@@ -17,6 +17,7 @@ import {
 import type {
   ChatMessage,
   ChatStateEvent,
+  ConnectionStatus,
   Presence,
   PresenceShow,
   RosterItem,
@@ -33,7 +34,8 @@ export interface OwnStatus {
 
 /** What an account tells the app. */
 export interface AccountEvents {
-  messages(from: AccountView, batch: ChatMessage[]): Promise<void>;
+  /** Messages just logged (each once), to show. */
+  messages(from: AccountView, batch: ChatMessage[]): void;
   chatState(from: AccountView, event: ChatStateEvent): void;
   presence(from: AccountView, presence: Presence): void;
   subscription(
@@ -42,12 +44,23 @@ export interface AccountEvents {
     type: "subscribe" | "subscribed" | "unsubscribe" | "unsubscribed",
   ): void;
   error(from: AccountView, error: SessionEvents["error"]): void;
-  /** The connection ended without /quit; `reason` says why (conflict, lost …). */
+  /** The connection's state changed (reconnecting in N s, resumed, online again). */
+  state(from: AccountView): void;
+  /** The session ended for good; `reason` says why (conflict …). */
   offline(from: AccountView, reason: string | undefined): void;
   /** A message already acknowledged came back undeliverable. */
   bounce(from: AccountView, error: DeliveryError): void;
+  /** A contact confirmed a message (XEP-0184). */
+  receipt(from: AccountView, receipt: SessionEvents["receipt"]): void;
   /** A background task failed; said once per kind. */
   warn(from: AccountView, line: string): void;
+}
+
+/** What the prompt says of an account's connection. */
+export interface ConnectionState {
+  status: ConnectionStatus;
+  /** When reconnecting: when the next attempt is (`performance.now()` ms). */
+  retryAt?: number;
 }
 
 /** One online account. */
@@ -62,13 +75,17 @@ export interface AccountView {
   pendingSubscriptions: Set<string>;
   tickets: TicketBackground | undefined;
   status: OwnStatus;
-  /** False once the connection has ended. */
+  /** False once the session has ended for good (it reconnects by itself until then). */
   online: boolean;
-  /** Why the connection ended, when the session said (conflict, lost …). */
+  /** Its connection: closed by the read loop at the end. */
+  connection: AccountConnection;
+  /** The connection right now. */
+  state: ConnectionState;
+  /** Why the session ended, when it said (conflict …). */
   lost?: AppError;
   /** The name shown and logged for a contact of this account. */
   nameOf(jid: string): string;
-  /** Stops listening; the buddy list gets its last merge. */
+  /** Stops listening; the buddy list gets its last merge (the connection stays open). */
   dispose(): Promise<void>;
 }
 
@@ -77,8 +94,7 @@ export function createAccountView(
   options: {
     core: Core;
     account: Account;
-    session: Session;
-    log: AccountLog;
+    connection: AccountConnection;
     roster: RosterItem[];
     tickets: TicketBackground | undefined;
     events: AccountEvents;
@@ -86,22 +102,20 @@ export function createAccountView(
     enqueue(task: () => Promise<void>): void;
   },
 ): AccountView {
-  const { session, log, events, enqueue } = options;
+  const { connection, events, enqueue } = options;
+  const { session, log } = connection;
   const view: AccountView = {
     account: options.account,
     session,
     log,
-    messaging: createMessaging({
-      session,
-      log,
-      notice: (line) => events.warn(view, line),
-      onBounce: (error) => events.bounce(view, error),
-    }),
+    messaging: connection.messaging,
     roster: new Map(options.roster.map((item) => [item.jid, item])),
     pendingSubscriptions: new Set(),
     tickets: options.tickets,
     status: { show: "available" },
     online: true,
+    connection,
+    state: { status: "online" },
     nameOf(jid) {
       return log.nameOf(jid, view.roster.get(jid)?.name);
     },
@@ -113,6 +127,8 @@ export function createAccountView(
       }
     },
   };
+  // The logs name contacts as the view does.
+  connection.setNames(view.nameOf);
 
   // The buddy list follows the server's roster, a moment after it changes.
   let mergeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -136,27 +152,26 @@ export function createAccountView(
       );
     }
   };
-
-  // Messages that arrive together are handled together: one log write per conversation.
-  let arrived: ChatMessage[] = [];
-  const flushArrived = () => {
-    const batch = arrived;
-    arrived = [];
-    return events.messages(view, batch);
+  const rosterChanged = () => {
+    clearTimeout(mergeTimer);
+    mergeTimer = setTimeout(() => enqueue(saveRoster), 500);
   };
 
   const unsubscribe = [
-    session.on("message", (m) => {
-      arrived.push(m);
-      if (arrived.length === 1) enqueue(flushArrived);
-    }),
+    // Logged already (the session acknowledges them only then); shown in order.
+    connection.onMessages((batch) =>
+      enqueue(() => Promise.resolve(events.messages(view, batch)))
+    ),
     session.on("chatstate", (e) => events.chatState(view, e)),
     session.on("presence", (p) => events.presence(view, p)),
     session.on("roster", (item) => {
       if (item.subscription === "remove") view.roster.delete(item.jid);
       else view.roster.set(item.jid, item);
-      clearTimeout(mergeTimer);
-      mergeTimer = setTimeout(() => enqueue(saveRoster), 500);
+      rosterChanged();
+    }),
+    session.on("rosterReset", (items) => {
+      view.roster = new Map(items.map((item) => [item.jid, item]));
+      rosterChanged();
     }),
     session.on("subscription", (request) => {
       const jid = request.from.split("/")[0]!.toLowerCase();
@@ -164,13 +179,29 @@ export function createAccountView(
       events.subscription(view, jid, request.type);
     }),
     session.on("error", (e) => events.error(view, e)),
+    session.on("receipt", (r) => events.receipt(view, r)),
     session.on("disconnected", (error) => {
       view.lost = error;
     }),
+    session.on("reconnecting", (e) => {
+      view.state = {
+        status: "reconnecting",
+        retryAt: performance.now() + e.inMs,
+      };
+      events.state(view);
+    }),
     session.on("status", (status) => {
-      if (status !== "offline" || !view.online) return;
-      view.online = false;
-      events.offline(view, view.lost?.message);
+      if (status === "offline") {
+        if (!view.online) return;
+        view.online = false;
+        view.state = { status };
+        events.offline(view, view.lost?.message);
+        return;
+      }
+      if (status === "connecting") return;
+      const was = view.state.status;
+      view.state = { status };
+      if (status !== was) events.state(view);
     }),
   ];
   return view;

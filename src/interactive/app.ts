@@ -21,8 +21,10 @@ export interface Conversation {
   key: string;
   account: AccountView;
   jid: string;
-  /** Lines that arrived while it was not the current one: the unread ones, shown on /chat. */
+  /** Lines that arrived while it was not the current one, shown on /chat. */
   missed: Rich[];
+  /** How many of `missed` are messages from the contact (the unread count). */
+  unread: number;
   typing: boolean;
 }
 
@@ -174,7 +176,14 @@ export function createApp(
       const key = keyOf(account, jid);
       let conversation = app.conversations.get(key);
       if (!conversation) {
-        conversation = { key, account, jid, missed: [], typing: false };
+        conversation = {
+          key,
+          account,
+          jid,
+          missed: [],
+          unread: 0,
+          typing: false,
+        };
         app.conversations.set(key, conversation);
       }
       return conversation;
@@ -187,6 +196,7 @@ export function createApp(
       );
       for (const line of conversation.missed) view.line(line);
       conversation.missed = [];
+      conversation.unread = 0;
       app.updatePrompt();
     },
     async send(text, to = app.current) {
@@ -209,7 +219,7 @@ export function createApp(
     },
     updatePrompt() {
       let unread = 0;
-      for (const c of app.conversations.values()) unread += c.missed.length;
+      for (const c of app.conversations.values()) unread += c.unread;
       const current = app.current;
       const who = current
         ? app.label(current.account, current.jid)
@@ -229,7 +239,10 @@ export function createApp(
 
   /** The line a message gets in its conversation; continuation lines are indented. */
   const render = (account: AccountView, m: ChatMessage): Rich => {
-    const who = view.name(account.nameOf(m.fromBare));
+    // Ours (sent from another of our clients) under our own name.
+    const who = view.name(
+      account.nameOf(m.direction === "out" ? m.fromBare : m.contact),
+    );
     const body = indentContinuation(m.body);
     return m.body.startsWith("/me ")
       ? [`${clock(m.sentAt)} * `, who, ` ${body.slice(4)}`]
@@ -245,7 +258,7 @@ export function createApp(
         const text = m.body.replace(/\s+/g, " ");
         const preview = text.length > 60 ? `${text.slice(0, 60)}…` : text;
         view.line(view.dim(
-          `(${clock(m.sentAt)} ${conversation.missed.length} unread from ${
+          `(${clock(m.sentAt)} ${conversation.unread} unread from ${
             app.label(conversation.account, conversation.jid)
           }: ${preview})`,
         ));
@@ -282,19 +295,38 @@ export function createApp(
     view.ring();
   });
 
+  const reconnectShown = new Map<AccountView, boolean>();
+
+  // Receipts: one notice per conversation per second at most.
+  const receipts = createCoalescer<[AccountView, string]>((batch) => {
+    for (const items of batch.values()) {
+      const [account, jid] = items[0]!;
+      const count = items.length;
+      view.line(view.dim(
+        `✓ ${app.label(account, jid)} received ${
+          count === 1 ? "your message" : `${count} of your messages`
+        }`,
+      ));
+    }
+  });
+
   const events: AccountEvents = {
-    async messages(account, batch) {
-      await account.messaging.receive(batch, account.nameOf);
+    messages(account, batch) {
+      // Logged already, each once; here they are only shown.
       const shown: Rich[] = [];
       for (const m of batch) {
-        const conversation = app.open(account, m.fromBare);
-        conversation.typing = false;
+        const conversation = app.open(account, m.contact);
+        if (m.direction === "in") conversation.typing = false;
         const line = render(account, m);
         if (app.current === conversation) {
           shown.push(shown.length > 0 ? ["\n", line] : line);
         } else {
           conversation.missed.push(line);
-          otherMessages.add(conversation.key, [conversation, m]);
+          // Sent from another of our clients: part of the conversation, not unread.
+          if (m.direction === "in") {
+            conversation.unread++;
+            otherMessages.add(conversation.key, [conversation, m]);
+          }
         }
       }
       if (shown.length > 0) view.line(shown);
@@ -337,6 +369,42 @@ export function createApp(
           e.text ? ` (${e.text})` : ""
         }`,
       );
+    },
+    state(account) {
+      const on = app.multi ? ` [${account.account.jid}]` : "";
+      const { status, retryAt } = account.state;
+      if (status === "reconnecting") {
+        const inS = Math.max(
+          0,
+          Math.round(
+            ((retryAt ?? performance.now()) - performance.now()) / 1000,
+          ),
+        );
+        const was = reconnectShown.get(account);
+        reconnectShown.set(account, true);
+        // One line per outage, not one per attempt.
+        if (!was) {
+          view.line(view.dim(
+            `Connection lost${on}; reconnecting${
+              inS > 0 ? ` in ${inS} s` : ""
+            }…`,
+          ));
+        }
+      } else if (status === "resumed" || status === "online") {
+        if (reconnectShown.get(account)) {
+          reconnectShown.delete(account);
+          view.line(view.dim(
+            status === "resumed"
+              ? `Reconnected${on}; nothing was missed`
+              : `Reconnected${on}; catching up on missed messages`,
+          ));
+        }
+      }
+      app.updatePrompt();
+    },
+    receipt(account, r) {
+      const jid = r.from.split("/")[0]!.toLowerCase();
+      receipts.add(keyOf(account, jid), [account, jid]);
     },
     offline(account, reason) {
       view.error(

@@ -1,17 +1,22 @@
 /**
- * Bringing one account online for interactive mode: session (its own
- * resource, exactly), log, roster (merged into the buddy list), initial
- * presence, and ticket work when the backend is configured.
+ * Bringing one account online for interactive mode: its connection (its own
+ * resource exactly, reconnecting, logging before acknowledging), roster
+ * (merged into the buddy list), initial presence, and ticket work when the
+ * backend is configured.
  */
-import type { Account, Core, TicketBackground } from "../core/mod.ts";
-import type { RosterItem, Session } from "../xmpp/mod.ts";
-import type { AccountLog } from "../core/mod.ts";
+import type {
+  Account,
+  AccountConnection,
+  Core,
+  DeliveryError,
+  TicketBackground,
+} from "../core/mod.ts";
+import type { RosterItem } from "../xmpp/mod.ts";
 
 /** An account that came online, not yet shown. */
 export interface Connected {
   account: Account;
-  session: Session;
-  log: AccountLog;
+  connection: AccountConnection;
   roster: RosterItem[];
   tickets: TicketBackground | undefined;
   /** Problems on the side (the buddy list could not be saved …), to show once the view exists. */
@@ -22,14 +27,24 @@ export interface Connected {
 export async function connectAccount(
   core: Core,
   account: Account,
-  options: { log?: boolean; warn: (line: string) => void },
+  options: {
+    log?: boolean;
+    /** Background problems (ticket backend …): stderr over a pipe. */
+    warn: (line: string) => void;
+    /** What messaging says (logging stopped, text changed before sending): with the output. */
+    notice: (line: string) => void;
+    onBounce: (account: Account, error: DeliveryError) => void;
+  },
 ): Promise<Connected> {
   const warnings: string[] = [];
-  const session = await core.openSession(account, { longLived: true });
+  const connection = await core.connect(account, {
+    longLived: true,
+    log: options.log,
+    notice: (line) => options.notice(line),
+    onBounce: (error) => options.onBounce(account, error),
+  });
+  const { session } = connection;
   try {
-    const log = await core.openLog(account, {
-      enabled: options.log === false ? false : undefined,
-    });
     const roster = await session.getRoster();
     const { mergeRoster, startTicketBackground } = await import(
       "../core/mod.ts"
@@ -52,9 +67,9 @@ export async function connectAccount(
       tickets = await startTicketBackground(services, options.warn);
       tickets.report("available");
     }
-    return { account, session, log, roster, tickets, warnings };
+    return { account, connection, roster, tickets, warnings };
   } catch (err) {
-    await session.stop();
+    await connection.close();
     throw err;
   }
 }

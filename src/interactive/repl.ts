@@ -4,7 +4,7 @@
  * completion, typing notifications) or from a pipe (each line run in order,
  * plain output, exit status from the first failure).
  */
-import type { Core, InteractiveRun } from "../core/mod.ts";
+import type { Core, DeliveryError, InteractiveRun } from "../core/mod.ts";
 import {
   AppError,
   ConnectionError,
@@ -43,6 +43,11 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
   const { sanitizeForTerminal } = await import("../text/sanitize.ts");
   let warn: (line: string) => void = (line) =>
     writeStderr(sanitizeForTerminal(line));
+  // Messaging's notices go with the output once the view exists (a pipe too).
+  let notice = (line: string) => warn(line);
+  // A bounce before the view exists is only said; after, the app records it.
+  let bounce = (_jid: string, error: DeliveryError) =>
+    warn(`pidgin: ${error.message}`);
 
   // Every enabled account at once (or the one asked for); one that fails
   // does not stop the others.
@@ -55,6 +60,8 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
       connectAccount(core, account, {
         log: options.log,
         warn: (line) => warn(line),
+        notice: (line) => notice(line),
+        onBounce: (_account, error) => bounce(account.jid, error),
       })
     ),
   );
@@ -70,7 +77,10 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
     o.status === "rejected" && !(o.reason instanceof AppError)
   );
   if (bug || connected.length === 0) {
-    for (const c of connected) await c.session.stop();
+    for (const c of connected) {
+      await c.tickets?.stop();
+      await c.connection.close();
+    }
     throw bug?.status === "rejected" ? bug.reason : failed[0]!.error;
   }
 
@@ -84,19 +94,28 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
     columns: () => (interactive ? process.stdout.columns : undefined),
   });
   if (interactive) warn = (line) => view.error(line);
+  notice = (line) => view.error(line);
   const handle = createApp({ core, view, failed });
   const { app } = handle;
   for (const c of connected) {
     handle.add(
       createAccountView({
         core,
-        ...c,
+        account: c.account,
+        connection: c.connection,
+        roster: c.roster,
+        tickets: c.tickets,
         events: handle.events,
         enqueue: handle.enqueue,
       }),
     );
     for (const line of c.warnings) warn(line);
   }
+  bounce = (jid, error) => {
+    const account = app.accounts.find((a) => a.account.jid === jid);
+    if (account) handle.events.bounce(account, error);
+    else warn(`pidgin: ${error.message}`);
+  };
   for (const f of failed) {
     view.error(`pidgin: ${f.jid} is offline: ${f.error.message}`);
   }
@@ -252,10 +271,9 @@ export async function runInteractive(options: InteractiveRun): Promise<void> {
     if (account.online) {
       await account.session.sendPresence("unavailable").catch(() => {});
     }
-    await account.session.stop();
-    await account.log[Symbol.asyncDispose]();
     account.tickets?.report("offline");
     await account.tickets?.stop();
+    await account.connection.close();
   }));
   if (historyPath) {
     // Merged with what other sessions added meanwhile, under a lock.

@@ -85,6 +85,7 @@ function showInChat(
     return;
   }
   conversation.missed.push(text);
+  conversation.unread++;
   app.view.line(
     app.view.dim(`(${text} — in the chat with ${app.label(account, contact)})`),
   );

@@ -44,7 +44,7 @@ export interface ChatLogOptions {
   /** The clock that names files and dates lines (`new Date()` by default). */
   clock?: () => Date;
   /** Where entries with `ledger` ids are recorded, right before they are written. */
-  ledger?: Pick<MessageLedger, "record" | "forget">;
+  ledger?: Pick<MessageLedger, "record" | "forget" | "has" | "exclusive">;
 }
 
 /** The logs of one account; close it to finish html files. */
@@ -106,7 +106,22 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
     return log;
   }
 
-  function appendNow(contact: string, entries: LogEntry[]): void {
+  function appendNow(contact: string, given: LogEntry[]): void {
+    const ledger = options.ledger;
+    if (!ledger || !given.some((e) => !isNotice(e) && e.ledger)) {
+      return appendEntries(contact, given);
+    }
+    // Checked and written under the ledger's lock: a message another
+    // process logged meanwhile (both got the same carbon) is left out.
+    ledger.exclusive(() => {
+      const entries = given.filter((e) =>
+        isNotice(e) || !e.ledger || !e.ledger.ids.some((id) => ledger.has(id))
+      );
+      if (entries.length > 0) appendEntries(contact, entries);
+    });
+  }
+
+  function appendEntries(contact: string, entries: LogEntry[]): void {
     if (closed) {
       throw new StoreError(
         `Cannot log to "${contact}": the chat log is closed`,
@@ -125,14 +140,14 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
       ids.push(...e.ledger.ids);
       cursor = e.ledger.cursor ?? cursor;
     }
-    const ledger = ids.length > 0 ? options.ledger : undefined;
+    const recording = ids.length > 0 ? options.ledger : undefined;
     let recorded = false;
     const plan = {
       header: () => header(contact, log.opened),
       body: lines.join(""),
-      before: ledger
+      before: recording
         ? (start: number, bytes: Uint8Array) => {
-          ledger.record({
+          recording.record({
             path: log.file.path,
             start,
             length: bytes.length,
@@ -152,7 +167,7 @@ export function createChatLog(options: ChatLogOptions): ChatLog {
       log.file.append(plan);
     } catch (err) {
       // The ledger's line no longer matches the log: it is not true.
-      if (recorded) ledger?.forget(ids);
+      if (recorded) recording?.forget(ids);
       throw err;
     }
   }

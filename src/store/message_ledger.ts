@@ -42,6 +42,12 @@ export interface MessageLedger {
   refresh(): void;
   /** Records a batch; call right before the log write. Throws StoreError. */
   record(record: LedgerRecord): void;
+  /**
+   * Runs `fn` holding the ledger's lock, after reading what other processes
+   * recorded: check with `has`, `record` and write the log inside it, and no
+   * other process logs the same message in between. Throws StoreError.
+   */
+  exclusive<T>(fn: () => T): T;
   /** Forgets ids whose log write failed after `record` (this process only; the file's line no longer matches the log). */
   forget(ids: readonly string[]): void;
   /** The archive id to catch up from, if any archived message was logged. */
@@ -130,6 +136,14 @@ export function openMessageLedger(
   /** How far we have read the file: what other processes append after it is read before use. */
   let readTo = 0;
   let pending = "";
+  /** How deep in `exclusive`: inside it the lock is already held. */
+  let held = 0;
+  const lock = (exclusive: boolean) => {
+    if (held === 0) handle.lockSync(exclusive);
+  };
+  const unlock = () => {
+    if (held === 0) handle.unlockSync();
+  };
 
   const apply = (record: LedgerRecord) => {
     for (const id of record.ids) ids.add(id);
@@ -205,11 +219,11 @@ export function openMessageLedger(
     refresh() {
       try {
         if (handle.statSync().size <= readTo) return;
-        handle.lockSync(false);
+        lock(false);
         try {
           catchUp();
         } finally {
-          handle.unlockSync();
+          unlock();
         }
       } catch (err) {
         throw fsError(`Cannot read the message ledger "${file}"`, err);
@@ -217,7 +231,7 @@ export function openMessageLedger(
     },
     record(record) {
       try {
-        handle.lockSync(true);
+        lock(true);
         try {
           catchUp();
           const line = encoder.encode(JSON.stringify(record) + "\n");
@@ -226,10 +240,30 @@ export function openMessageLedger(
           readTo += line.length;
           apply(record);
         } finally {
-          handle.unlockSync();
+          unlock();
         }
       } catch (err) {
         throw fsError(`Cannot write the message ledger "${file}"`, err);
+      }
+    },
+    exclusive(fn) {
+      try {
+        lock(true);
+        catchUp();
+      } catch (err) {
+        if (held === 0) {
+          try {
+            handle.unlockSync();
+          } catch { /* not locked */ }
+        }
+        throw fsError(`Cannot read the message ledger "${file}"`, err);
+      }
+      held++;
+      try {
+        return fn();
+      } finally {
+        held--;
+        unlock();
       }
     },
     forget(forgotten) {
@@ -237,11 +271,11 @@ export function openMessageLedger(
     },
     cursor() {
       try {
-        handle.lockSync(false);
+        lock(false);
         try {
           catchUp();
         } finally {
-          handle.unlockSync();
+          unlock();
         }
       } catch {
         // What we know is still a cursor.

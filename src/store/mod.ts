@@ -29,6 +29,7 @@ export { type LoggingPrefs, readLoggingPrefs } from "./logging_prefs.ts";
 export {
   conversationLogDir,
   escapeFilename,
+  folderName,
   resolvePurpleDir,
 } from "./paths.ts";
 export {

@@ -152,23 +152,31 @@ Deno.test("chat on Ctrl-C exits 130 after closing its html log properly", async 
   assert.deepEqual(lines.slice(3), ["</p>", "</body>", "</html>", ""]);
 });
 
-Deno.test("chat exits 5 with one line when the server goes away, and keeps what it logged", async () => {
+Deno.test("chat rides out a server restart: says it is reconnecting, comes back, and sends on", async () => {
   await using prosody = await startProsody();
   const purple = join(prosody.dir, "purple");
-  await using bob = await onlinePeer(prosody);
   await using chat = spawnCli(["chat", "bob@localhost"], {
     env: aliceEnv(prosody, purple),
   });
-  const first = nextMessages(bob, 1);
-  await chat.writeLine("before the crash");
-  await first;
-  await prosody.kill();
-  const result = await chat.exited();
-  assert.equal(result.code, 5);
-  assert.match(
-    result.stderr,
-    /^pidgin: The connection to "xmpp:\/\/127\.0\.0\.1:\d+" was lost: [^\n]+\nhint: [^\n]+\n$/,
-  );
+  {
+    await using bob = await onlinePeer(prosody);
+    const first = nextMessages(bob, 1);
+    await chat.writeLine("before the restart");
+    await first;
+  }
+  await prosody.restart({
+    whileDown: () => chat.waitForOutput("Connection lost; reconnecting"),
+  });
+  await chat.waitForOutput("Reconnected", 30_000);
+  await using bob = await onlinePeer(prosody);
+  const second = nextMessages(bob, 1);
+  await chat.writeLine("after the restart");
+  assert.equal((await second)[0]!.body, "after the restart");
+  const result = await chat.finish();
+  assert.equal(result.code, 0, result.stderr);
   const [log] = await readConversationLogs(purple, "bob@localhost");
-  assert.match(log!.text, /alice@localhost\/pidgin: before the crash\n$/);
+  assert.match(
+    log!.text,
+    /alice@localhost\/pidgin: before the restart\n.*alice@localhost\/pidgin: after the restart\n$/s,
+  );
 });

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import type { Account, AccountLog, Core } from "../../src/core/mod.ts";
+import type {
+  Account,
+  AccountConnection,
+  AccountLog,
+  Core,
+  Messaging,
+} from "../../src/core/mod.ts";
 import { createAccountView } from "../../src/interactive/account_view.ts";
 import { createApp } from "../../src/interactive/app.ts";
 import { createView } from "../../src/interactive/view.ts";
@@ -12,6 +18,20 @@ function floodingSession(events: Emitter<SessionEvents>): Session {
     on: (event, handler) => events.on(event, handler),
     presencesOf: () => [],
   } as Partial<Session> as Session;
+}
+
+/** A connection over that session that never receives a message. */
+function connectionOver(session: Session): AccountConnection {
+  return {
+    account: { jid: "alice@localhost" } as Account,
+    session,
+    log,
+    messaging: {} as Messaging,
+    onMessages: () => () => {},
+    setNames() {},
+    close: () => Promise.resolve(),
+    [Symbol.asyncDispose]: () => Promise.resolve(),
+  };
 }
 
 const log: AccountLog = {
@@ -35,8 +55,7 @@ Deno.test("createApp() coalesces 100,000 subscription requests into a few lines 
   const account = createAccountView({
     core: {} as Core,
     account: { jid: "alice@localhost" } as Account,
-    session: floodingSession(events),
-    log,
+    connection: connectionOver(floodingSession(events)),
     roster: [],
     tickets: undefined,
     events: handle.events,

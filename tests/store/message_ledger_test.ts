@@ -121,3 +121,43 @@ Deno.test("a ledger sees what another process recorded after refresh()", async (
   b.close();
   await Deno.remove(purple, { recursive: true });
 });
+
+Deno.test("two processes that got the same message log it once: the second sees the first's record under the lock", async () => {
+  const purple = await Deno.makeTempDir();
+  // Two open ledgers lock each other out as two processes do (flock is per open file).
+  const open = () => {
+    const ledger = openMessageLedger(purple, "alice@x");
+    const log = createChatLog({
+      purpleDir: purple,
+      account: "alice@x",
+      accountFull: "alice@x/pidgin",
+      style,
+      ledger,
+    });
+    return { ledger, log };
+  };
+  const a = open();
+  const b = open();
+  // Both checked the ledger before either logged (as two receivers of one carbon do).
+  assert.ok(!a.ledger.has("s:1") && !b.ledger.has("s:1"));
+  await a.log.append("bob@x", entry("once", ["s:1"], "1"));
+  await b.log.append(
+    "bob@x",
+    entry("once", ["s:1"], "1"),
+    entry("new", ["s:2"], "2"),
+  );
+  await a.log.close();
+  await b.log.close();
+  a.ledger.close();
+  b.ledger.close();
+  const dir = join(purple, "logs/jabber/alice@x/bob@x");
+  let text = "";
+  for await (const f of Deno.readDir(dir)) {
+    if (f.name.endsWith(".txt")) {
+      text += await Deno.readTextFile(join(dir, f.name));
+    }
+  }
+  assert.equal(text.match(/: once$/gm)?.length, 1, text);
+  assert.equal(text.match(/: new$/gm)?.length, 1, text);
+  await Deno.remove(purple, { recursive: true });
+});

@@ -164,21 +164,16 @@ export const ticketSyncCommand: CommandSpec = {
 async function openRelay(ctx: Parameters<CommandSpec["run"]>[2]) {
   const core = await ctx.core();
   const account = await core.account();
-  const { createMessaging } = await import("../../core/mod.ts");
-  const session = await core.openSession(account);
-  const log = await core.openLog(account);
-  const messaging = createMessaging({
-    session,
-    log,
+  const connection = await core.connect(account, {
+    longLived: false,
     notice: (line) => void ctx.err(`${line}\n`).catch(() => {}),
   });
   return {
     async send(contact: string, body: string) {
-      await messaging.send(contact, body);
+      await connection.messaging.send(contact, body);
     },
-    async [Symbol.asyncDispose]() {
-      await log[Symbol.asyncDispose]();
-      await session.stop();
+    [Symbol.asyncDispose]() {
+      return connection.close();
     },
   };
 }

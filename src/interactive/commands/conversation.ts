@@ -138,8 +138,8 @@ export const list: SlashCommand = {
         : r.conversation
         ? "+"
         : " ";
-      const unread = r.conversation?.missed.length
-        ? `  ${r.conversation.missed.length} unread`
+      const unread = r.conversation?.unread
+        ? `  ${r.conversation.unread} unread`
         : "";
       const status = r.status ? ` "${r.status}"` : "";
       const on = app.multi ? `  [${r.account.account.jid}]` : "";
