@@ -41,8 +41,15 @@ export interface ConnectOptions {
   config: Config;
   purpleDir: string;
   timeoutMs: number;
-  /** Interactive mode, `chat`, `listen`: reconnect, receive, catch up, resend. */
+  /** Interactive mode, `chat`, `listen`: reconnect, receive, catch up. */
   longLived: boolean;
+  /**
+   * Bind the account's own resource exactly (default: when long-lived), and
+   * so own the messages an earlier run left unacknowledged: only one session
+   * can hold that resource, so only one process resends them. `listen`
+   * binds one of its own and runs next to the interactive mode.
+   */
+  ownResource?: boolean;
   /** A flag's word on logging (`--no-log`). */
   log?: boolean;
   /** A one-line notice for the user (stderr, or above the prompt). */
@@ -64,6 +71,7 @@ export async function connectAccount(
   options: ConnectOptions,
 ): Promise<AccountConnection> {
   const { purpleDir, longLived } = options;
+  const ownResource = options.ownResource ?? longLived;
   const store = await import("../store/mod.ts");
   const ledger: MessageLedger = store.openMessageLedger(purpleDir, account.jid);
   const log = await openAccountLog({
@@ -74,7 +82,7 @@ export async function connectAccount(
     enabled: options.log === false ? false : undefined,
     ledger,
   });
-  const pending = longLived
+  const pending = longLived && ownResource
     ? store.openJsonDir(
       store.accountStatePath(purpleDir, account.jid, "unacked"),
     )
@@ -91,7 +99,7 @@ export async function connectAccount(
   let session: Session;
   try {
     session = await openSession(account, {
-      longLived,
+      ownResource,
       timeoutMs: options.timeoutMs,
       purpleDir,
       extra: longLived

@@ -35,7 +35,7 @@ export async function keptResource(
   });
 }
 
-/** The resource a session binds: the account's own, or for a one-shot command one derived from it. */
-export function sessionResource(own: string, longLived: boolean): string {
-  return longLived ? own : `${own}.${randomTag()}`;
+/** The resource a session binds: the account's own, or (a one-shot command, `listen`) one derived from it. */
+export function sessionResource(own: string, exact: boolean): string {
+  return exact ? own : `${own}.${randomTag()}`;
 }

@@ -54,9 +54,9 @@ async function raisePin(file: string, used: string | undefined): Promise<void> {
 }
 
 /**
- * Connects, secures, authenticates and binds a session for `account`. A
- * long-lived session binds the account's resource exactly; a one-shot
- * command one of its own. The strongest SASL mechanism the account has used
+ * Connects, secures, authenticates and binds a session for `account`: the
+ * account's resource exactly (`ownResource`: interactive mode, `chat`), or
+ * one of its own (one-shot commands, `listen`). The strongest SASL mechanism the account has used
  * is remembered, and a server that offers only weaker ones is refused (a
  * downgrade someone on the path may have caused).
  *
@@ -65,7 +65,8 @@ async function raisePin(file: string, used: string | undefined): Promise<void> {
 export async function openSession(
   account: Account,
   options: {
-    longLived: boolean;
+    /** Bind the account's resource exactly (else one of its own). */
+    ownResource: boolean;
     timeoutMs: number;
     purpleDir: string;
     /** More session options (reconnect, catch-up …). */
@@ -81,7 +82,7 @@ export async function openSession(
   const session = createSession({
     jid: account.jid,
     password,
-    resource: sessionResource(await account.resource(), options.longLived),
+    resource: sessionResource(await account.resource(), options.ownResource),
     server: account.server,
     port: account.port,
     extraCa,
