@@ -28,7 +28,8 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
   { flags: "-p, --port <port>", description: "server port (XMPP_PORT)" },
   {
     flags: "-r, --resource <name>",
-    description: "resource to bind (XMPP_RESOURCE; default: pidgin)",
+    description:
+      "resource to bind (XMPP_RESOURCE; default: pidgin.<random>, kept per account)",
   },
   {
     flags: "--ca-file <pem>",

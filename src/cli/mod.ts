@@ -15,6 +15,7 @@ import {
   GLOBAL_OPTIONS,
 } from "./help.ts";
 import { interactiveCommand } from "./interactive.ts";
+import { listenCommand } from "./listen.ts";
 import { logCommand } from "./log.ts";
 import { rosterCommand } from "./roster.ts";
 import { searchCommand } from "./search.ts";
@@ -28,6 +29,7 @@ import type { InteractiveRun } from "../core/mod.ts";
 export const COMMANDS: CommandSpec[] = [
   sendCommand,
   chatCommand,
+  listenCommand,
   rosterCommand,
   logCommand,
   searchCommand,

@@ -29,6 +29,8 @@ export interface AccountLogOptions {
   enabled?: boolean;
   /** Records the ids of what is logged (see `openMessageLedger`). */
   ledger?: MessageLedger;
+  /** What names new files (default: now); history pulled from the archive gives its own time. */
+  clock?: () => Date;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function openAccountLog(
     account,
     accountFull,
     ledger: options.ledger,
+    clock: options.clock,
     style: {
       format: config.PIDGIN_LOG_FORMAT ?? prefs.format ?? "txt",
       locale: store.localeFromEnv(config.locale),

@@ -28,13 +28,23 @@ export interface AccountConnection extends AsyncDisposable {
   messaging: Messaging;
   /**
    * Messages as they are logged, once each, in order. What arrives before a
-   * listener is set is kept (up to a bound) and given to the first one.
+   * listener is set is kept (up to a bound) and given to the first one; to
+   * miss nothing, pass `onMessages` to `connectAccount` instead.
    */
-  onMessages(listener: (batch: ChatMessage[]) => void): () => void;
+  onMessages(listener: MessageListener): () => void;
   /** The names logs use for contacts (the roster's, once known). */
   setNames(nameOf: (jid: string) => string): void;
   close(): Promise<void>;
 }
+
+/**
+ * Takes messages once they are logged. The server is told they were
+ * handled only after a returned promise settles, so a slow listener holds
+ * the flood back instead of piling it up.
+ */
+export type MessageListener = (
+  batch: ChatMessage[],
+) => void | Promise<void>;
 
 /** How to connect. */
 export interface ConnectOptions {
@@ -56,6 +66,13 @@ export interface ConnectOptions {
   notice(line: string): void;
   /** A message already acknowledged came back undeliverable. */
   onBounce?(error: DeliveryError): void;
+  /** A listener from the start: it sees what catch-up brings while connecting, however much. */
+  onMessages?: MessageListener;
+}
+
+/** The window read when the archive no longer knows the cursor. */
+function lostCursorWindow(): { max: number; sinceMs: number } {
+  return { max: 500, sinceMs: 7 * 86_400_000 };
 }
 
 /** Messages kept for a listener that is not there yet. */
@@ -88,14 +105,20 @@ export async function connectAccount(
     )
     : undefined;
   let nameOf = (jid: string) => log.nameOf(jid);
-  const listeners = new Set<(batch: ChatMessage[]) => void>();
+  const listeners = new Set<MessageListener>(
+    options.onMessages ? [options.onMessages] : [],
+  );
   let early: ChatMessage[] = [];
   let messaging: Messaging | undefined;
 
-  // Read only on a first start (no cursor yet): where the logs end.
-  const window = longLived && ledger.cursor() === undefined
+  // A first start (no cursor yet) reads a bounded recent window, from where
+  // the logs end; so does a start whose cursor the archive no longer knows
+  // (expired), where the ledger drops what was logged already.
+  const window = !longLived
+    ? { max: 0, sinceMs: 0 }
+    : ledger.cursor() === undefined
     ? await firstStartWindow(purpleDir, account.jid)
-    : { max: 0, sinceMs: 0 };
+    : lostCursorWindow();
   let session: Session;
   try {
     session = await openSession(account, {
@@ -124,6 +147,15 @@ export async function connectAccount(
           onBounce: options.onBounce,
         });
         if (!longLived) return;
+        // A catch-up that broke off is said (once per kind of reason); a
+        // server without an archive is a documented limit, not news.
+        const said = new Set<string>();
+        s.on("catchUp", (e) => {
+          if (e.outcome !== "failed" || !e.reason) return;
+          if (said.has(e.reason.message)) return;
+          said.add(e.reason.message);
+          options.notice(`pidgin: ${e.reason.message}`);
+        });
         // Acknowledged to the server only once logged.
         s.setMessageHandler(async (batch) => {
           const fresh = await messaging!.receive(batch, nameOf);
@@ -132,7 +164,7 @@ export async function connectAccount(
             early.push(...fresh.slice(0, EARLY_MESSAGES - early.length));
             return;
           }
-          for (const listener of listeners) listener(fresh);
+          await Promise.all([...listeners].map((listener) => listener(fresh)));
         });
       },
     });

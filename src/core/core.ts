@@ -13,6 +13,7 @@ import {
 } from "./connection.ts";
 import { openTicketServices, type TicketServices } from "./tickets.ts";
 import type { SearchOptions, SearchPage, SearchRequest } from "./search.ts";
+import type { HistoryPull } from "./history_sync.ts";
 
 /** What the core is made from: settings already resolved by the mode. */
 export interface CoreOptions {
@@ -41,6 +42,12 @@ export interface Core {
     account: Account,
     options: Omit<ConnectOptions, "config" | "purpleDir" | "timeoutMs">,
   ): Promise<AccountConnection>;
+  /** Older history of one conversation from the archive into the logs; see `pullHistory`. */
+  pullHistory(
+    account: Account,
+    contact: string,
+    options: { max: number },
+  ): Promise<HistoryPull>;
   /** The ticket services of `account`. */
   tickets(
     account: Account,
@@ -82,6 +89,17 @@ export function createCore(options: CoreOptions): Core {
         config,
         purpleDir,
         timeoutMs,
+      });
+    },
+    async pullHistory(acc, contact, { max }) {
+      const { pullHistory } = await import("./history_sync.ts");
+      return pullHistory({
+        config,
+        purpleDir,
+        timeoutMs,
+        account: acc,
+        contact,
+        max,
       });
     },
     tickets(acc, { offline, warn }) {

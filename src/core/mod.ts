@@ -21,7 +21,11 @@ export {
   offlineRoster,
 } from "./buddy_list.ts";
 export { type Core, type CoreOptions, createCore } from "./core.ts";
-export { type AccountConnection, type ConnectOptions } from "./connection.ts";
+export {
+  type AccountConnection,
+  type ConnectOptions,
+  type MessageListener,
+} from "./connection.ts";
 export {
   listTickets,
   type RosterRow,
@@ -60,3 +64,5 @@ export {
   type SearchRequest,
 } from "./search.ts";
 export { formatHit } from "./search_format.ts";
+export { type ReceiptWatch, watchReceipts } from "./receipt_wait.ts";
+export { type HistoryPull, PULL_MAX } from "./history_sync.ts";

@@ -227,7 +227,12 @@ export function createApp(
         ? `pidgin [${chosen.account.jid}]`
         : "pidgin";
       const typing = current?.typing ? " (typing…)" : "";
-      view.setPrompt(`${unread ? `[${unread} unread] ` : ""}${who}${typing}> `);
+      const link = connectionLabel(
+        current?.account ?? chosen ?? app.accounts[0],
+      );
+      view.setPrompt(
+        `${link}${unread ? `[${unread} unread] ` : ""}${who}${typing}> `,
+      );
     },
     fail(err) {
       app.onFailure?.(err);
@@ -235,6 +240,32 @@ export function createApp(
     quit() {
       app.onQuit?.();
     },
+  };
+
+  /** The connection state the prompt starts with: nothing while online. */
+  const connectionLabel = (account: AccountView | undefined): string => {
+    if (!account) return "";
+    if (!account.online) return "[offline] ";
+    const { status, retryAt } = account.state;
+    if (status !== "reconnecting") return "";
+    const inS = Math.ceil(((retryAt ?? 0) - performance.now()) / 1000);
+    return inS > 0 ? `[reconnecting in ${inS} s] ` : "[reconnecting…] ";
+  };
+  // While an account reconnects the prompt counts down, once a second.
+  let ticker: ReturnType<typeof setInterval> | undefined;
+  const tick = () => {
+    const waiting = app.accounts.some((a) =>
+      a.online && a.state.status === "reconnecting"
+    );
+    if (waiting && ticker === undefined) {
+      ticker = setInterval(() => {
+        app.updatePrompt();
+        tick();
+      }, 1000);
+    } else if (!waiting && ticker !== undefined) {
+      clearInterval(ticker);
+      ticker = undefined;
+    }
   };
 
   /** The line a message gets in its conversation; continuation lines are indented. */
@@ -400,6 +431,7 @@ export function createApp(
           ));
         }
       }
+      tick();
       app.updatePrompt();
     },
     receipt(account, r) {
@@ -412,6 +444,7 @@ export function createApp(
           reason ?? "the connection to the server was lost"
         }`,
       );
+      tick();
       app.updatePrompt();
     },
     bounce(_account, error) {
@@ -431,7 +464,9 @@ export function createApp(
       app.accounts.push(account);
     },
     async dispose() {
+      clearInterval(ticker);
       otherMessages.stop();
+      receipts.stop();
       requests.stop();
       await queue;
       for (const account of app.accounts) await account.dispose();

@@ -80,6 +80,32 @@ async function readTail(
 }
 
 /**
+ * When the oldest log of the conversation with `contact` was opened (by
+ * pidgin or Pidgin), or `undefined` without logs.
+ *
+ * Requires read access to the profile's logs.
+ */
+export async function oldestLogTime(
+  purpleDir: string,
+  account: string,
+  contact: string,
+): Promise<Date | undefined> {
+  const dir = conversationLogDir(purpleDir, account, contact);
+  let oldest = Infinity;
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isFile || !/\.(txt|html?)$/.test(entry.name)) continue;
+      const time = logFileTime(entry.name);
+      if (time > 0) oldest = Math.min(oldest, time);
+    }
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw fsError(`Cannot read the chat logs in "${dir}"`, err);
+  }
+  return oldest === Infinity ? undefined : new Date(oldest);
+}
+
+/**
  * The last `limit` entries of the conversation with `contact`, oldest first.
  *
  * Requires read access to the profile's logs and `<profile>/pidgin`.

@@ -40,6 +40,7 @@ export {
 export { loadZoneNames } from "./zone_names.ts";
 export {
   type LoggedEntry,
+  oldestLogTime,
   parseHtmlLog,
   parseTxtLog,
   readRecentLog,

@@ -180,3 +180,30 @@ Deno.test("chat rides out a server restart: says it is reconnecting, comes back,
     /alice@localhost\/pidgin: before the restart\n.*alice@localhost\/pidgin: after the restart\n$/s,
   );
 });
+
+Deno.test("chat shows bob's delivery receipt, and what alice says on her phone as hers", async () => {
+  await using prosody = await startProsody();
+  const purple = join(prosody.dir, "purple");
+  await using bob = await onlinePeer(prosody);
+  await using chat = spawnCli(["chat", "bob@localhost"], {
+    env: aliceEnv(prosody, purple),
+  });
+  await chat.writeLine("/status");
+  await chat.waitForOutput("You are available");
+  await using phone = await onlinePeer(
+    prosody,
+    "alice@localhost",
+    "alice-secret-pw",
+    "phone",
+  );
+  const got = nextMessages(bob, 1);
+  await chat.writeLine("ping");
+  await got;
+  await chat.waitForOutput("✓ bob@localhost received your message");
+  await phone.sendMessage("bob@localhost", "typed on the phone");
+  await chat.waitForOutput("alice@localhost: typed on the phone");
+  const result = await chat.finish();
+  assert.equal(result.code, 0, result.stderr);
+  const [log] = await readConversationLogs(purple, "bob@localhost");
+  assert.match(log!.text, /alice@localhost\/pidgin: typed on the phone\n/);
+});

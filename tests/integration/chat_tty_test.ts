@@ -75,3 +75,49 @@ Deno.test("chat in a terminal prints an incoming message above the prompt and ke
     "alice@localhost/pidgin: second line",
   ]);
 });
+
+Deno.test("chat in a terminal shows the connection in the prompt while the server is down, and the half-typed line survives", async () => {
+  await using prosody = await startProsody();
+  const purple = join(prosody.dir, "purple");
+  await using term = await startTerminal(
+    cliCommand("chat", "bob@localhost"),
+    {
+      env: {
+        ...aliceEnv(prosody, purple),
+        NO_COLOR: "1",
+        PATH: Deno.env.get("PATH") ?? "",
+      },
+    },
+  );
+  await term.waitFor((s) => s.includes("bob@localhost>"), "the prompt");
+  await term.type("while down");
+  await prosody.restart({
+    whileDown: () =>
+      term.waitFor(
+        (s) =>
+          s.some((l) =>
+            /^\[reconnecting(…| in \d+ s)\] bob@localhost> while down$/.test(l)
+          ),
+        "the reconnecting prompt",
+      ),
+  });
+  const screen = await term.waitFor(
+    (s) => s.filter((l) => l !== "").at(-1) === "bob@localhost> while down",
+    "the prompt back to normal",
+    30_000,
+  );
+  assert.ok(
+    screen.some((l) => l.startsWith("Connection lost; reconnecting")),
+    screen.join("\n"),
+  );
+  assert.ok(
+    screen.some((l) => l.startsWith("Reconnected")),
+    screen.join("\n"),
+  );
+  await using bob = await onlinePeer(prosody);
+  const got = nextMessages(bob, 1);
+  await term.press("Enter");
+  assert.equal((await got)[0]!.body, "while down");
+  await term.press("C-d");
+  assert.equal(await term.exitStatus(), 0);
+});
