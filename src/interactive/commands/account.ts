@@ -12,7 +12,11 @@ export const account: SlashCommand = {
     if (!wanted) {
       for (const a of app.accounts) {
         const marker = a === app.active ? "*" : " ";
-        const state = a.online ? a.status.show : "offline (connection lost)";
+        const state = !a.online
+          ? `offline (${a.lost?.message ?? "connection lost"})`
+          : a.state.status === "reconnecting"
+          ? `${a.status.show}, reconnecting`
+          : a.status.show;
         view.line(`${marker} ${a.session.jid}  ${state}`);
       }
       for (const f of app.failed) {
