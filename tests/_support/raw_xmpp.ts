@@ -62,6 +62,12 @@ export interface RawXmpp extends AsyncDisposable {
     predicate: (stanza: Element) => boolean,
     timeoutMs?: number,
   ): Promise<Element>;
+  /**
+   * Resolves with what `probe` returns once it is not `undefined`, checked
+   * now and after each stanza received (nothing is taken, unlike `next`);
+   * rejects after `timeoutMs` (default 10 s) or once the stream closed.
+   */
+  until<T>(probe: () => T | undefined, timeoutMs?: number): Promise<T>;
   /** Sends an `<iq>` (an `id` is added when it has none) and resolves with its result or error. */
   iq(xml: string, timeoutMs?: number): Promise<Element>;
   /** Ends the stream (`</stream:stream>`) and closes the connection. */
@@ -263,6 +269,17 @@ function startSession(
         },
         timeoutMs,
         () => `a stanza; the server sent: ${log().slice(-2000)}`,
+      );
+    },
+    until(probe, timeoutMs = 10_000) {
+      return waiters.add(
+        () => {
+          const value = probe();
+          if (value === undefined && done) throw new Error("The stream closed");
+          return value;
+        },
+        timeoutMs,
+        () => `a condition; the server sent: ${log().slice(-500)}`,
       );
     },
     async iq(xml, timeoutMs) {

@@ -77,8 +77,18 @@ export interface CliProcess extends AsyncDisposable {
   writeLine(line: string): Promise<void>;
   /** Closes stdin (Ctrl-D). */
   closeStdin(): Promise<void>;
-  /** Resolves once stdout contains `text`; rejects after `timeoutMs`. */
-  waitForOutput(text: string, timeoutMs?: number): Promise<string>;
+  /**
+   * Resolves once stdout contains `text` (`times` times, default once);
+   * rejects after `timeoutMs`.
+   */
+  waitForOutput(
+    text: string,
+    timeoutMs?: number,
+    times?: number,
+  ): Promise<string>;
+  /** What was printed so far. */
+  readonly stdout: string;
+  readonly stderr: string;
   /** Closes stdin, waits for the exit and returns everything printed. */
   finish(): Promise<CliResult>;
   /** Waits for the exit without touching stdin. */
@@ -119,10 +129,16 @@ export function spawnCli(args: string[], options: CliOptions = {}): CliProcess {
       stdinClosed = true;
       await writer.close();
     },
-    waitForOutput(text, timeoutMs = 10_000) {
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    waitForOutput(text, timeoutMs = 10_000, times = 1) {
       return new Promise((resolve, reject) => {
         const check = () => {
-          if (stdout.includes(text)) {
+          if (stdout.split(text).length > times) {
             waiters.delete(check);
             clearTimeout(timer);
             resolve(stdout);
@@ -132,8 +148,8 @@ export function spawnCli(args: string[], options: CliOptions = {}): CliProcess {
           waiters.delete(check);
           reject(
             new Error(
-              `Timed out waiting for ${
-                JSON.stringify(text)
+              `Timed out waiting for ${JSON.stringify(text)}${
+                times > 1 ? ` ${times} times` : ""
               }; stdout: ${stdout}; stderr: ${stderr}`,
             ),
           );
