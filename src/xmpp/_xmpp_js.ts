@@ -1,7 +1,7 @@
 /**
  * The one place that imports xmpp.js. We compose its small packages the way
  * `@xmpp/client` does, minus what we replace (SASL, STARTTLS, transports,
- * reconnect, stream management) and what we do not use (WebSocket, SASL2, FAST), so the rest of
+ * reconnect, stream management, middleware: `_middleware.ts` says why) and what we do not use (WebSocket, SASL2, FAST), so the rest of
  * this folder sees only the narrow types below.
  */
 import { Client as XmppClient, xml as xmppXml } from "@xmpp/client-core";
@@ -13,9 +13,9 @@ import {
 import iqCalleeJs from "@xmpp/iq/callee";
 import iqCallerJs from "@xmpp/iq/caller";
 import jidJs from "@xmpp/jid";
-import middlewareJs from "@xmpp/middleware";
 import streamFeaturesJs from "@xmpp/stream-features";
 import type { Element } from "ltx";
+import { createMiddleware } from "./_middleware.ts";
 
 export type { Element };
 
@@ -179,7 +179,7 @@ export function setupPlugins(
   // The published types describe the full Connection class; we hand over
   // our narrow view of the same object, and narrow what comes back.
   const e = entity as never;
-  const middleware = middlewareJs({ entity: e });
+  const middleware = createMiddleware(e) as never;
   const streamFeatures = streamFeaturesJs({ middleware });
   // Stream management (stream_management.ts) counts every stanza before any
   // middleware sees it, through the entity's hooks, iq results included.
