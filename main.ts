@@ -2,7 +2,7 @@
  * pidgin: a terminal XMPP client that keeps Pidgin's logs.
  * The only place that sets the exit code.
  */
-import { runCli, wantsVerbose } from "./src/cli/mod.ts";
+import { quickAnswer, wantsVerbose } from "./src/cli/quick.ts";
 import { AppError, ExitCode, ReportedError } from "./src/errors.ts";
 import { sanitizeForTerminal } from "./src/text/sanitize.ts";
 
@@ -49,14 +49,32 @@ function report(err: unknown, verbose: boolean): number {
   return ExitCode.Unexpected;
 }
 
+async function main(): Promise<void> {
+  // A bare --help or --version is answered before the command tree loads.
+  const answer = quickAnswer(Deno.args);
+  if (answer !== undefined) {
+    await Deno.stdout.write(new TextEncoder().encode(answer));
+    return;
+  }
+  // A computed specifier: Deno loads (without running) every dynamic import
+  // it can read in the source at start-up, which would cost --help and
+  // --version the whole command tree. (deno compile --includes it.)
+  const cli: typeof import("./src/cli/mod.ts") = await import(
+    new URL("./src/cli/mod.ts", import.meta.url).href
+  );
+  const { runCli } = cli;
+  // The command line decides; interactive mode runs from here, so neither mode imports the other.
+  const interactive = await runCli(Deno.args);
+  if (interactive) {
+    const { runInteractive }: typeof import("./src/interactive/mod.ts") =
+      await import(new URL("./src/interactive/mod.ts", import.meta.url).href);
+    await runInteractive(interactive);
+  }
+}
+
 if (import.meta.main) {
   try {
-    // The command line decides; interactive mode runs from here, so neither mode imports the other.
-    const interactive = await runCli(Deno.args);
-    if (interactive) {
-      const { runInteractive } = await import("./src/interactive/mod.ts");
-      await runInteractive(interactive);
-    }
+    await main();
   } catch (err) {
     Deno.exitCode = report(err, wantsVerbose(Deno.args));
   }

@@ -28,10 +28,11 @@ Deno.test("deno task compile names every module the program loads on first use, 
     for (const m of text.matchAll(/import\(\s*"(\.[^"]+)"\s*\)/g)) {
       wanted.add(relative(ROOT, join(dirname(file), m[1]!)));
     }
-    // Worker scripts are loaded by URL at run time too.
+    // Worker scripts, and imports by computed URL (so that start-up does
+    // not preload them), are loaded by URL at run time too.
     for (
       const m of text.matchAll(
-        /new Worker\(\s*new URL\(\s*"(\.[^"]+)"\s*,\s*import\.meta\.url/g,
+        /(?:new Worker|import)\(\s*new URL\(\s*"(\.[^"]+)"\s*,\s*import\.meta\.url/g,
       )
     ) {
       wanted.add(relative(ROOT, join(dirname(file), m[1]!)));

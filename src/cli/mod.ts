@@ -21,6 +21,8 @@ import { rosterCommand } from "./roster.ts";
 import { searchCommand } from "./search.ts";
 import { sendCommand } from "./send.ts";
 import { ticketCommand } from "./ticket/mod.ts";
+import { quickAnswer } from "./quick.ts";
+import { VERSION } from "./version.ts";
 
 export type { CommandSpec } from "./command.ts";
 import type { InteractiveRun } from "../core/mod.ts";
@@ -38,19 +40,7 @@ export const COMMANDS: CommandSpec[] = [
   interactiveCommand,
 ];
 
-/** The version printed by `--version`. */
-export const VERSION = "0.1.0";
-
-/** What a bare `pidgin --help` or `pidgin --version` prints, without loading the parser. */
-function quickAnswer(args: string[]): string | undefined {
-  if (args.length !== 1) return undefined;
-  const [only] = args;
-  if (only === "-h" || only === "--help" || only === "help") {
-    return formatProgramHelp(COMMANDS);
-  }
-  if (only === "-V" || only === "--version") return `${VERSION}\n`;
-  return undefined;
-}
+export { VERSION } from "./version.ts";
 
 /** A flag given as `--name=value` or `-xvalue`: the part to show, never the value. */
 function optionName(text: string): string {
@@ -158,10 +148,7 @@ async function parse(args: string[]): Promise<InteractiveRun | undefined> {
   return interactive;
 }
 
-/** Whether `--verbose` is among the arguments, for error reports. */
-export function wantsVerbose(args: string[]): boolean {
-  return args.includes("--verbose") || args.includes("-v");
-}
+export { wantsVerbose } from "./quick.ts";
 
 /**
  * Runs the CLI with `args` (without the program name). Resolves when the

@@ -29,4 +29,9 @@ Deno.test("pidgin --help loads only the command records: no npm package, no core
     /\/src\/(core|store|xmpp|tickets|config|interactive)\//.test(s)
   );
   assert.deepEqual(heavy, []);
+  // Not even the command tree: a bare --help or --version costs the runtime only.
+  const cli = [...loaded].filter((s) => /\/src\/cli\//.test(s)).map((s) =>
+    s.slice(s.indexOf("/src/cli/") + 9)
+  ).sort();
+  assert.deepEqual(cli, ["help_text.ts", "quick.ts", "version.ts"]);
 });
