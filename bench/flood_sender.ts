@@ -29,13 +29,16 @@ for await (const chunk of lines) {
     }
     if (cmd === "flood") {
       const count = Number(n);
+      // Ids unique per flood, as a real client's are: the same id with the
+      // same text within minutes is one message to pidgin.
+      const run = crypto.randomUUID().slice(0, 8);
       for (let i = 1; i <= count; i += 100) {
         const batch = [];
         for (let j = i; j < i + 100 && j <= count; j++) {
           batch.push(
             xml(
               "message",
-              { to, type: "chat", id: `f${j}` },
+              { to, type: "chat", id: `f${run}-${j}` },
               xml("body", {}, `m${j}`),
             ),
           );

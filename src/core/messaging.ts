@@ -85,8 +85,9 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
 /**
  * The keys a message is known by in the ledger: its archive id, its
  * origin-id (per sender), and, without either, the sender's id with the
- * body (clients reuse ids across sessions, so an id alone could hide a
- * different message).
+ * body and the message's time (clients reuse ids across sessions, so an id,
+ * even with the same text, names one message only near its time: the ledger
+ * matches it within 5 minutes).
  */
 export function ledgerIds(m: ChatMessage, ownBare: string): string[] {
   const sender = m.direction === "out" ? ownBare : m.fromBare;
@@ -94,7 +95,11 @@ export function ledgerIds(m: ChatMessage, ownBare: string): string[] {
   if (m.stanzaId) ids.push(`s:${m.stanzaId}`);
   if (m.originId) ids.push(`o:${sender}/${m.originId}`);
   if (ids.length === 0 && m.id) {
-    ids.push(`m:${sender}/${m.id}/${m.body.length}:${m.body.slice(0, 64)}`);
+    ids.push(
+      `m:${sender}/${m.id}/${m.body.length}:${m.body.slice(0, 64)}@t${
+        Math.floor(m.sentAt.getTime() / 1000)
+      }`,
+    );
   }
   return ids;
 }
@@ -224,8 +229,14 @@ export function createMessaging(options: MessagingOptions): Messaging {
       const byContact = new Map<string, LogEntry[]>();
       for (const m of batch) {
         const ids = ledgerIds(m, session.bareJid);
-        if (ids.some((id) => seen.has(id) || ledger?.has(id))) continue;
-        for (const id of ids) seen.add(id);
+        // Within one batch the same sender's id and text is one message.
+        const keys = ids.map((id) => id.replace(/@t\d+$/, ""));
+        if (
+          keys.some((k) => seen.has(k)) || ids.some((id) => ledger?.has(id))
+        ) {
+          continue;
+        }
+        for (const k of keys) seen.add(k);
         fresh.push(m);
         let entries = byContact.get(m.contact);
         if (!entries) byContact.set(m.contact, entries = []);

@@ -36,7 +36,11 @@ export interface LedgerRecord {
 
 /** The ledger of one account. */
 export interface MessageLedger {
-  /** Whether a message with this id was logged (by us, or by another process as of the last `refresh`). */
+  /**
+   * Whether a message with this id was logged (by us, or by another process
+   * as of the last `refresh`); a timed `m:…@t<seconds>` id matches the same
+   * key logged within 5 minutes of it.
+   */
   has(id: string): boolean;
   /** Reads what other processes recorded since; cheap when nothing changed. */
   refresh(): void;
@@ -59,11 +63,30 @@ export interface MessageLedger {
 const KEEP = 200_000;
 /** How many of the last records are checked against their log files at open. */
 const VERIFY = 64;
+/**
+ * A sender's id and text (`m:` ids, for messages without an archive or
+ * origin-id) carry the message's time as `@t<seconds>`; they name the same
+ * message only within this many seconds of each other. Clients reuse ids
+ * (counters that restart with every run), so a bot that says "build ok" with
+ * id "1" every night is a new message each night, while a copy the server
+ * delivers again (offline storage after a crash, another pidgin process on
+ * the account) carries the original time.
+ */
+const SAME_MESSAGE_WITHIN_S = 5 * 60;
 /** A ledger file larger than this is compacted at open. */
 const COMPACT_BYTES = 16 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** `[key, seconds]` of a timed id (`m:…@t<seconds>`), else undefined. */
+function timedId(id: string): [string, number] | undefined {
+  if (!id.startsWith("m:")) return undefined;
+  const at = id.lastIndexOf("@t");
+  if (at < 0) return undefined;
+  const seconds = Number(id.slice(at + 2));
+  return Number.isFinite(seconds) ? [id.slice(0, at), seconds] : undefined;
+}
 
 function parseLine(line: string): LedgerRecord | undefined {
   try {
@@ -131,6 +154,25 @@ export function openMessageLedger(
 ): MessageLedger {
   const file = accountStatePath(purpleDir, account, "ledger");
   const ids = new Set<string>();
+  /** The times of each timed id's key (see SAME_MESSAGE_WITHIN_S). */
+  const timed = new Map<string, number[]>();
+  const add = (id: string) => {
+    ids.add(id);
+    const t = timedId(id);
+    if (!t) return;
+    const times = timed.get(t[0]);
+    if (times) times.push(t[1]);
+    else timed.set(t[0], [t[1]]);
+  };
+  const remove = (id: string) => {
+    if (!ids.delete(id)) return;
+    const t = timedId(id);
+    if (!t) return;
+    const times = timed.get(t[0]);
+    const i = times?.indexOf(t[1]) ?? -1;
+    if (i >= 0) times!.splice(i, 1);
+    if (times?.length === 0) timed.delete(t[0]);
+  };
   let cursor: string | undefined;
   let handle: Deno.FsFile;
   /** How far we have read the file: what other processes append after it is read before use. */
@@ -146,15 +188,16 @@ export function openMessageLedger(
   };
 
   const apply = (record: LedgerRecord) => {
-    for (const id of record.ids) ids.add(id);
+    for (const id of record.ids) add(id);
     if (record.cursor) cursor = record.cursor;
     if (ids.size > KEEP) {
       const drop = ids.size - KEEP;
-      let n = 0;
+      const oldest: string[] = [];
       for (const id of ids) {
-        if (n++ >= drop) break;
-        ids.delete(id);
+        if (oldest.length >= drop) break;
+        oldest.push(id);
       }
+      for (const id of oldest) remove(id);
     }
   };
 
@@ -214,7 +257,11 @@ export function openMessageLedger(
 
   return {
     has(id) {
-      return ids.has(id);
+      const t = timedId(id);
+      if (!t) return ids.has(id);
+      return timed.get(t[0])?.some((s) =>
+        Math.abs(s - t[1]) <= SAME_MESSAGE_WITHIN_S
+      ) ?? false;
     },
     refresh() {
       try {
@@ -267,7 +314,7 @@ export function openMessageLedger(
       }
     },
     forget(forgotten) {
-      for (const id of forgotten) ids.delete(id);
+      for (const id of forgotten) remove(id);
     },
     cursor() {
       try {
