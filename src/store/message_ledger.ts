@@ -59,8 +59,15 @@ export interface MessageLedger {
   close(): void;
 }
 
-/** How many ids are kept (the oldest are forgotten beyond it). */
-const KEEP = 200_000;
+/**
+ * How many ids are kept (the oldest are forgotten beyond it). What can come
+ * again is recent: a redelivery after a crash, a carbon and its archived
+ * copy, the same stanza at a second process, the 500-message window read
+ * when the archive lost our cursor. Archive catch-up itself starts after
+ * the cursor. So memory and start-up stay flat however many messages the
+ * account has logged.
+ */
+const KEEP = 20_000;
 /** How many of the last records are checked against their log files at open. */
 const VERIFY = 64;
 /**
@@ -74,7 +81,7 @@ const VERIFY = 64;
  */
 const SAME_MESSAGE_WITHIN_S = 5 * 60;
 /** A ledger file larger than this is compacted at open. */
-const COMPACT_BYTES = 16 * 1024 * 1024;
+const COMPACT_BYTES = 4 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -161,3 +161,33 @@ Deno.test("two processes that got the same message log it once: the second sees 
   assert.equal(text.match(/: new$/gm)?.length, 1, text);
   await Deno.remove(purple, { recursive: true });
 });
+
+Deno.test("openMessageLedger() keeps the newest 20,000 ids and compacts its file: memory and start-up stay flat", async () => {
+  const purple = await Deno.makeTempDir();
+  try {
+    const ledger = openMessageLedger(purple, "alice@x");
+    const batch = (n: number) =>
+      Array.from(
+        { length: 1000 },
+        (_, i) => `s:${String(n * 1000 + i).padStart(60, "0")}`,
+      );
+    for (let n = 0; n < 70; n++) {
+      ledger.record({ path: "", start: 0, length: 0, hash: "", ids: batch(n) });
+    }
+    assert.ok(ledger.has(batch(69)[999]!));
+    assert.ok(ledger.has(batch(50)[0]!));
+    assert.ok(!ledger.has(batch(0)[0]!), "the oldest are forgotten");
+    ledger.close();
+    const file = join(purple, "pidgin", "alice@x", "ledger");
+    const grown = (await Deno.stat(file)).size;
+    assert.ok(grown > 4 * 1024 * 1024, `${grown} bytes before the reopen`);
+    const again = openMessageLedger(purple, "alice@x");
+    assert.ok(again.has(batch(69)[999]!) && again.has(batch(50)[0]!));
+    assert.ok(!again.has(batch(40)[0]!));
+    again.close();
+    const compacted = (await Deno.stat(file)).size;
+    assert.ok(compacted < 2 * 1024 * 1024, `${compacted} bytes after`);
+  } finally {
+    await Deno.remove(purple, { recursive: true });
+  }
+});
