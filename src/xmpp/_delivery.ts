@@ -11,13 +11,22 @@ import type { Emitter } from "./_emitter.ts";
 import type { StreamManagement } from "./stream_management.ts";
 import type { ChatMessage, MessageHandler, SessionEvents } from "./types.ts";
 
-/** Keys remembered to drop a message seen twice (one per message), per generation. */
-const REMEMBERED = 20_000;
+/**
+ * Keys remembered to drop a message seen twice (one per message), per
+ * generation. In a session copies come close together (a resume, a carbon
+ * and its archived copy); the ledger knows the rest across runs.
+ */
+const REMEMBERED = 5_000;
 /** Live messages kept back during catch-up; beyond it archived ones are left to the archive. */
 const MAX_HELD = 10_000;
-/** Messages waiting for the handler above which reading from the server pauses, and below which it goes on. */
-const BACKLOG_HIGH = 10_000;
-const BACKLOG_LOW = 2_000;
+/**
+ * Messages waiting for the handler above which reading from the server
+ * pauses, and below which it goes on. Enough to keep the log writer busy;
+ * more would only hold parsed messages in memory (a flood of 100,000 grew
+ * the process by ~50 MB at 10,000) while the kernel can buffer them.
+ */
+const BACKLOG_HIGH = 2_000;
+const BACKLOG_LOW = 500;
 
 interface Batch {
   messages: ChatMessage[];

@@ -185,7 +185,7 @@ export interface Session extends AsyncDisposable {
    * catch-up), one batch at a time in order; see {@linkcode MessageHandler}.
    * Set it before `start()`: with it the session enables carbons, holds
    * XEP-0198 acknowledgements and receipts until a batch is handled, and
-   * stops reading from the server while 10 000 messages wait for it. A
+   * stops reading from the server while 2 000 messages wait for it. A
    * message seen again in the session (same archive id; a delayed copy of
    * one without; an archive copy of one this session sent) is not handed
    * over twice.

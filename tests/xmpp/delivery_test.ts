@@ -59,6 +59,24 @@ Deno.test("createDelivery() holds reading back while the handler is far behind, 
   assert.equal(handled.length, 11_001);
 });
 
+Deno.test("createDelivery() pauses reading once 2,000 messages wait for the handler: a flood is left in the kernel's buffers, not parsed into memory", () => {
+  const backlog: boolean[] = [];
+  const delivery = createDelivery(
+    new Emitter<SessionEvents>(),
+    noSm(),
+    (on) => backlog.push(on),
+  );
+  delivery.setHandler(() => new Promise<void>(() => {}));
+  for (let read = 0; read < 2; read++) {
+    for (let i = 0; i < 1000; i++) delivery.incoming(message(read * 1000 + i));
+    delivery.endOfRead();
+  }
+  assert.deepEqual(backlog, []);
+  delivery.incoming(message(2000));
+  delivery.endOfRead();
+  assert.deepEqual(backlog, [true]);
+});
+
 Deno.test("createDelivery() hands a message over once: by archive id, and a delayed copy of one without", async () => {
   const delivery = createDelivery(new Emitter<SessionEvents>(), noSm());
   const handled: string[] = [];
