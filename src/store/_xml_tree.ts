@@ -97,6 +97,29 @@ function failAt(parser: SaxesParser, err: unknown): never {
  * or refused.
  */
 export function parseXmlTree(text: string): XmlDocument {
+  return parseTree(text);
+}
+
+/**
+ * Parses a Pidgin profile file whose root element must be `root`; blank
+ * text is `empty` (a file without entries). Throws
+ * {@linkcode ProfileSyntaxError} for anything else.
+ */
+export function parseProfileXml(
+  text: string,
+  file: { name: string; root: string; empty: string },
+): XmlDocument {
+  const doc = parseTree(/^\s*$/.test(text) ? file.empty : text);
+  if (doc.root.name !== file.root) {
+    throw new ProfileSyntaxError(
+      doc.root.line,
+      `not ${file.name}: the root element is <${doc.root.name}>, not <${file.root}>`,
+    );
+  }
+  return doc;
+}
+
+function parseTree(text: string): XmlDocument {
   if (text.length > MAX_XML_CHARS) {
     throw new ProfileSyntaxError(1, `larger than ${MAX_XML_CHARS} characters`);
   }

@@ -17,8 +17,7 @@ import {
 import { type SettingValue, writeSetting } from "./_purple_settings.ts";
 import {
   childElements,
-  parseXmlTree,
-  ProfileSyntaxError,
+  parseProfileXml,
   serializeXmlTree,
 } from "./_xml_tree.ts";
 import type { XmlDocument, XmlElement } from "./_xml_tree.ts";
@@ -281,13 +280,11 @@ const EMPTY_ACCOUNTS =
  * too deep, or whose root is not `<account>`.
  */
 export function parseAccountsXml(text: string): AccountsXml {
-  const doc = parseXmlTree(/^\s*$/.test(text) ? EMPTY_ACCOUNTS : text);
-  if (doc.root.name !== "account") {
-    throw new ProfileSyntaxError(
-      doc.root.line,
-      `not an accounts.xml: the root element is <${doc.root.name}>, not <account>`,
-    );
-  }
+  const doc = parseProfileXml(text, {
+    name: "an accounts.xml",
+    root: "account",
+    empty: EMPTY_ACCOUNTS,
+  });
   return new AccountsXml(doc, text);
 }
 

@@ -8,8 +8,7 @@
 import { checkXmlText } from "./_xml_edit.ts";
 import type { SettingValue } from "./_purple_settings.ts";
 import {
-  parseXmlTree,
-  ProfileSyntaxError,
+  parseProfileXml,
   serializeXmlTree,
   type XmlDocument,
 } from "./_xml_tree.ts";
@@ -213,13 +212,11 @@ const EMPTY_BLIST =
  * or whose root is not `<purple>`.
  */
 export function parseBlistXml(text: string): BlistXml {
-  const doc = parseXmlTree(/^\s*$/.test(text) ? EMPTY_BLIST : text);
-  if (doc.root.name !== "purple") {
-    throw new ProfileSyntaxError(
-      doc.root.line,
-      `not a blist.xml: the root element is <${doc.root.name}>, not <purple>`,
-    );
-  }
+  const doc = parseProfileXml(text, {
+    name: "a blist.xml",
+    root: "purple",
+    empty: EMPTY_BLIST,
+  });
   return new BlistXml(doc, text);
 }
 
