@@ -5,7 +5,7 @@
  * what it added to what is there now, under the file's lock, and writes the
  * result atomically (temp file, fsync, rename; 0600).
  */
-import { dirname } from "node:path";
+import { replaceFile } from "./_atomic_write.ts";
 import { fsError } from "./_fs_error.ts";
 import { withFileLock } from "./file_lock.ts";
 
@@ -70,29 +70,12 @@ export function appendInputHistory(
   return withFileLock(file, async () => {
     const all = [...await readInputHistory(file, limit), ...added];
     const kept = limit > 0 ? all.slice(-limit) : [];
-    const tmp = `${file}.${crypto.randomUUID()}.tmp`;
     try {
-      await Deno.mkdir(dirname(file), { recursive: true, mode: 0o700 });
-      const handle = await Deno.open(tmp, {
-        write: true,
-        createNew: true,
-        mode: 0o600,
-      });
-      try {
-        const bytes = new TextEncoder().encode(
-          kept.length ? `${kept.join("\n")}\n` : "",
-        );
-        let done = 0;
-        while (done < bytes.length) {
-          done += await handle.write(bytes.subarray(done));
-        }
-        await handle.sync();
-      } finally {
-        handle.close();
-      }
-      await Deno.rename(tmp, file);
+      await replaceFile(
+        file,
+        new TextEncoder().encode(kept.length ? `${kept.join("\n")}\n` : ""),
+      );
     } catch (err) {
-      await Deno.remove(tmp).catch(() => {});
       throw fsError(`Cannot write the input history "${file}"`, err);
     }
   });

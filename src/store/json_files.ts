@@ -6,8 +6,9 @@
  * be set aside instead of failing every later run; read-modify-write goes
  * through {@linkcode withFileLock}.
  */
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { StoreError } from "../errors.ts";
+import { replaceFile } from "./_atomic_write.ts";
 import { fsError } from "./_fs_error.ts";
 import { withFileLock } from "./file_lock.ts";
 import { folderName } from "./paths.ts";
@@ -37,29 +38,12 @@ export async function writeJsonFile(
   file: string,
   data: unknown,
 ): Promise<void> {
-  const tmp = `${file}.${crypto.randomUUID()}.tmp`;
   try {
-    await Deno.mkdir(dirname(file), { recursive: true, mode: 0o700 });
-    const handle = await Deno.open(tmp, {
-      write: true,
-      createNew: true,
-      mode: 0o600,
-    });
-    try {
-      const bytes = new TextEncoder().encode(
-        JSON.stringify(data, null, 2) + "\n",
-      );
-      let offset = 0;
-      while (offset < bytes.length) {
-        offset += await handle.write(bytes.subarray(offset));
-      }
-      await handle.sync();
-    } finally {
-      handle.close();
-    }
-    await Deno.rename(tmp, file);
+    await replaceFile(
+      file,
+      new TextEncoder().encode(JSON.stringify(data, null, 2) + "\n"),
+    );
   } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
     throw fsError(`Cannot write "${file}"`, err);
   }
 }

@@ -16,6 +16,7 @@
  * has its ids recorded).
  */
 import { dirname } from "node:path";
+import { replaceFileSync } from "./_atomic_write.ts";
 import { fsError } from "./_fs_error.ts";
 import { accountStatePath } from "./json_files.ts";
 
@@ -346,7 +347,6 @@ export function openMessageLedger(
 
 /** Writes the ledger anew with what is known: one record, atomically. */
 function rewrite(file: string, ids: Set<string>, cursor: string | undefined) {
-  const tmp = `${file}.${crypto.randomUUID()}.tmp`;
   const record: LedgerRecord = {
     path: "",
     start: 0,
@@ -355,6 +355,5 @@ function rewrite(file: string, ids: Set<string>, cursor: string | undefined) {
     ids: [...ids],
     cursor,
   };
-  Deno.writeTextFileSync(tmp, JSON.stringify(record) + "\n", { mode: 0o600 });
-  Deno.renameSync(tmp, file);
+  replaceFileSync(file, encoder.encode(JSON.stringify(record) + "\n"));
 }

@@ -10,6 +10,7 @@
  */
 import { join, sep } from "node:path";
 import { StoreError } from "../errors.ts";
+import { replaceFile, writeTemp } from "./_atomic_write.ts";
 import { fsError } from "./_fs_error.ts";
 import { withFileLock } from "./file_lock.ts";
 import { stateDir } from "./json_files.ts";
@@ -170,37 +171,6 @@ function sameBytes(
 ): boolean {
   if (a === undefined || b === undefined) return a === b;
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
-/** Writes `bytes` to a new `<file>.<uuid>.tmp` (mode 0600, synced) and returns its path. */
-async function writeTemp(file: string, bytes: Uint8Array): Promise<string> {
-  const tmp = `${file}.${crypto.randomUUID()}.tmp`;
-  try {
-    using handle = await Deno.open(tmp, {
-      write: true,
-      createNew: true,
-      mode: 0o600,
-    });
-    let offset = 0;
-    while (offset < bytes.length) {
-      offset += await handle.write(bytes.subarray(offset));
-    }
-    await handle.sync();
-    return tmp;
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-}
-
-async function replaceFile(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = await writeTemp(file, bytes);
-  try {
-    await Deno.rename(tmp, file);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
 }
 
 async function update<D extends { toString(): string }, T>(
