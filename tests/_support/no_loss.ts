@@ -23,6 +23,12 @@ export interface ShownEntry {
   kind?: string;
 }
 
+/** How alice (resource `pidgin`) and bob are named in alice's logs. */
+export const ALICE_WITH_BOB = {
+  ownName: "alice@localhost/pidgin",
+  contactName: "bob@localhost",
+};
+
 /**
  * The conversation with `contact` as `pidgin log --json` shows it (every
  * entry, oldest first), with the bodies of each side: `ours` are the
@@ -31,7 +37,7 @@ export interface ShownEntry {
 export async function shownConversation(
   env: Record<string, string>,
   contact: string,
-  names: { ownName: string; contactName: string },
+  names: { ownName: string; contactName: string } = ALICE_WITH_BOB,
 ): Promise<{ entries: ShownEntry[]; ours: string[]; theirs: string[] }> {
   const shown = await runCli(["log", "--json", "-n", "100000", contact], {
     env,

@@ -33,3 +33,11 @@ export async function tempProfile(
     [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
   };
 }
+
+/** Runs `fn` with an empty temp profile directory, removed afterwards. */
+export async function withProfile(
+  fn: (dir: string) => Promise<void>,
+): Promise<void> {
+  await using profile = await tempProfile();
+  await fn(profile.path);
+}

@@ -6,11 +6,6 @@ import { startProsody } from "../_support/prosody.ts";
 import { connectRawPeer } from "../_support/raw_peer.ts";
 import { runCli, spawnCli } from "../_support/run_cli.ts";
 
-const NAMES = {
-  ownName: "alice@localhost/pidgin",
-  contactName: "bob@localhost",
-};
-
 /** Every file under `dir`, read as text. */
 async function allText(dir: string): Promise<string> {
   let text = "";
@@ -75,7 +70,7 @@ Deno.test("chat logs what alice's phone sends and receives in the right directio
   assert.match(result.stdout, /bob@localhost: tophone0010\n/);
   assert.doesNotMatch(result.stdout + result.stderr, /forged/);
 
-  const shown = await shownConversation(env, "bob@localhost", NAMES);
+  const shown = await shownConversation(env, "bob@localhost");
   assert.deepEqual(shown.entries.map((e) => e.body), [
     ...numbered("phone", 10),
     ...numbered("tophone", 10),
@@ -125,7 +120,7 @@ Deno.test("chat started while the account was online elsewhere logs what came an
     ...numbered("p", 50),
     ...numbered("b", 150, 151),
   ];
-  const shown = await shownConversation(env, "bob@localhost", NAMES);
+  const shown = await shownConversation(env, "bob@localhost");
   assert.deepEqual(repeats(shown.entries.map((e) => e.body!)), {});
   assert.deepEqual(shown.entries.map((e) => e.body), expected);
   assert.deepEqual(shown.ours, ["hello0000", ...numbered("p", 50)]);
@@ -134,6 +129,6 @@ Deno.test("chat started while the account was online elsewhere logs what came an
   const again = await runCli(["listen", "--for", "2s"], { env });
   assert.equal(again.code, 0, again.stderr);
   assert.equal(again.stdout, "");
-  const after = await shownConversation(env, "bob@localhost", NAMES);
+  const after = await shownConversation(env, "bob@localhost");
   assert.deepEqual(after.entries.map((e) => e.body), expected);
 });

@@ -15,11 +15,6 @@ import { spawnCli } from "../_support/run_cli.ts";
 
 const CUTS = 5;
 const PER_WAVE = 200;
-const NAMES = {
-  ownName: "alice@localhost/pidgin",
-  contactName: "bob@localhost",
-};
-
 // pidgin has no knob for its reconnect delays: the first attempt after an
 // outage is at once, later ones about 1 s, 2 s, 4 s … while the outages come
 // within 30 s of each other. So each cut waits for pidgin to say it is back.
@@ -57,7 +52,7 @@ Deno.test("chat through five cuts during a flood both ways: every message logged
   assert.ok(outages(chat).back >= CUTS, result.stdout.slice(-2000));
   assert.ok(proxy.connections >= CUTS + 1);
 
-  const shown = await shownConversation(env, "bob@localhost", NAMES);
+  const shown = await shownConversation(env, "bob@localhost");
   assert.deepEqual(repeats(shown.theirs), {});
   assert.deepEqual(shown.theirs, numbered("b", total));
   assert.deepEqual(shown.ours, ["hello0000", ...numbered("a", total)]);

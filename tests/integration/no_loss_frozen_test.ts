@@ -53,10 +53,7 @@ Deno.test("chat during a frozen server: the line is delivered once after the tha
     "while frozen",
     "after the thaw",
   ]);
-  const shown = await shownConversation(env, "bob@localhost", {
-    ownName: "alice@localhost/pidgin",
-    contactName: "bob@localhost",
-  });
+  const shown = await shownConversation(env, "bob@localhost");
   assert.deepEqual(repeats(shown.ours), {});
   assert.deepEqual(shown.ours, ["while frozen", "after the thaw"]);
   assert.equal(shown.entries.length, 2, "no error line in the log");

@@ -8,11 +8,6 @@ import { spawnCli } from "../_support/run_cli.ts";
 
 const LINES = 1000;
 const HALF = 500;
-const NAMES = {
-  ownName: "alice@localhost/pidgin",
-  contactName: "bob@localhost",
-};
-
 // pidgin logs a line before it sends it, and keeps it in unacked/ until the
 // server acknowledged it; it acknowledges bob's messages only once they are
 // logged. So a kill -9 at any moment loses nothing: the next start resends
@@ -35,7 +30,7 @@ Deno.test("chat killed with SIGKILL during a flood both ways and started again: 
   }
   // The lines pidgin logged before it was killed, in order from the first;
   // what it had not read yet was never sent.
-  const before = await shownConversation(env, "bob@localhost", NAMES);
+  const before = await shownConversation(env, "bob@localhost");
   assert.equal(before.ours[0], "hello0000");
   const logged = before.ours.length - 1;
   assert.deepEqual(before.ours.slice(1), numbered("a", logged));
@@ -55,7 +50,7 @@ Deno.test("chat killed with SIGKILL during a flood both ways and started again: 
   const result = await again.finish();
   assert.equal(result.code, 0, result.stderr);
 
-  const shown = await shownConversation(env, "bob@localhost", NAMES);
+  const shown = await shownConversation(env, "bob@localhost");
   assert.deepEqual(repeats(shown.theirs), {});
   assert.deepEqual(shown.theirs, numbered("b", 2 * HALF));
   assert.deepEqual(shown.ours, ["hello0000", ...numbered("a", LINES)]);

@@ -13,11 +13,6 @@ import { connectRawPeer } from "../_support/raw_peer.ts";
 import { spawnCli } from "../_support/run_cli.ts";
 
 const HALF = 500;
-const NAMES = {
-  ownName: "alice@localhost/pidgin",
-  contactName: "bob@localhost",
-};
-
 // A restart ends every stream-management session: pidgin binds a new one,
 // catches up from the archive after the last message it logged, and resends
 // only what the archive does not hold. Bob (an independent client without
@@ -61,7 +56,7 @@ Deno.test("chat through a server restart during a flood both ways: every message
   const result = await chat.finish();
   assert.equal(result.code, 0, result.stderr);
 
-  const shown = await shownConversation(env, "bob@localhost", NAMES);
+  const shown = await shownConversation(env, "bob@localhost");
   assert.deepEqual(repeats(shown.theirs), {});
   assert.deepEqual(shown.theirs, numbered("b", 2 * HALF));
   assert.deepEqual(shown.ours, ["hello0000", ...numbered("a", 2 * HALF)]);

@@ -5,6 +5,7 @@ import type { LogStyle } from "../../src/store/chat_log_format.ts";
 import { readRecentLog } from "../../src/store/log_reader.ts";
 import { conversationLogDir } from "../../src/store/paths.ts";
 import { loadZoneNames } from "../../src/store/zone_names.ts";
+import { withProfile } from "../_support/purple_files.ts";
 
 async function style(format: "txt" | "html" = "txt"): Promise<LogStyle> {
   return { format, locale: "C", zone: await loadZoneNames("UTC0") };
@@ -15,15 +16,6 @@ const clock = () => SECOND;
 
 function message(body: string, name = "bob@localhost") {
   return { direction: "in" as const, name, body, time: SECOND };
-}
-
-async function withProfile(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
 }
 
 function openLog(purpleDir: string, s: LogStyle) {

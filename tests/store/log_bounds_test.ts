@@ -4,17 +4,9 @@ import { createChatLog } from "../../src/store/chat_log.ts";
 import { parseBounds, readBounds } from "../../src/store/log_bounds.ts";
 import { conversationLogDir, logBoundsPath } from "../../src/store/paths.ts";
 import { loadZoneNames } from "../../src/store/zone_names.ts";
+import { withProfile } from "../_support/purple_files.ts";
 
 const WHEN = new Date("2026-11-25T17:18:07Z");
-
-async function withProfile(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 async function txtLog(purpleDir: string) {
   return createChatLog({

@@ -15,6 +15,7 @@ import {
 import { conversationLogDir } from "../../src/store/paths.ts";
 import { loadZoneNames } from "../../src/store/zone_names.ts";
 import { fixture } from "../_support/env.ts";
+import { withProfile } from "../_support/purple_files.ts";
 
 const BOB = "purple/logs/jabber/alice@localhost/bob@localhost";
 
@@ -98,15 +99,6 @@ Deno.test("readRecentLog() returns the newest entries across txt and html files,
     [],
   );
 });
-
-async function withProfile(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir();
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 const WHEN = new Date("2026-11-25T17:18:07Z");
 

@@ -3,7 +3,6 @@
  * endpoint (a server or the fault proxy in front of it), a message handler
  * that records what it was given, and waiting on a session's events.
  */
-import { createSession } from "../../src/xmpp/mod.ts";
 import type {
   CatchUpOptions,
   ChatMessage,
@@ -146,9 +145,4 @@ export function trace(
 /** `["m1", …, "mN"]` with `prefix`. */
 export function numbered(prefix: string, n: number, from = 1): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${from + i}`);
-}
-
-/** Creates a session the caller disposes. */
-export function sessionWith(options: SessionOptions): Session {
-  return createSession(options);
 }
