@@ -143,6 +143,14 @@ export function openLogIndex(
         let opened = openIndexDb(path, true);
         db = opened.db;
         let rebuilt = opened.rebuilt;
+        const apply = async (into: DatabaseSync) =>
+          applyPlan(
+            into,
+            purpleDir,
+            await planUpdate(into, logs, clock()),
+            clock(),
+            onProgress,
+          );
         try {
           const dead = Number(
             (db.prepare("SELECT value FROM meta WHERE key = 'dead'").get() as {
@@ -162,13 +170,7 @@ export function openLogIndex(
               rebuilt = undefined;
             }
           }
-          const stats = await applyPlan(
-            db,
-            purpleDir,
-            await planUpdate(db, logs, clock()),
-            clock(),
-            onProgress,
-          );
+          const stats = await apply(db);
           return { ...stats, rebuilt };
         } catch (err) {
           if (!isDamage(err) || rebuilt) throw err;
@@ -176,13 +178,7 @@ export function openLogIndex(
           removeIndex(path);
           opened = openIndexDb(path, true);
           db = opened.db;
-          const stats = await applyPlan(
-            db,
-            purpleDir,
-            await planUpdate(db, logs, clock()),
-            clock(),
-            onProgress,
-          );
+          const stats = await apply(db);
           return { ...stats, rebuilt: "damaged" as const };
         }
       });
