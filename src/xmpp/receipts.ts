@@ -59,12 +59,14 @@ export function createReceipts(options: ReceiptsOptions): Receipts {
       if (!received) return false;
       const id = received.attrs.id;
       const from = stanza.attrs.from;
+      const to = typeof id === "string" ? recent.get(id) : undefined;
+      // An unparsable `from` has no bare JID: never the contact we wrote to.
       if (
-        typeof id === "string" && from && stanza.attrs.type !== "error" &&
-        recent.get(id) === bareOf(from)
+        to !== undefined && from && stanza.attrs.type !== "error" &&
+        to === bareOf(from)
       ) {
-        recent.delete(id);
-        options.onReceipt({ id, from: String(from) });
+        recent.delete(id as string);
+        options.onReceipt({ id: id as string, from: String(from) });
       }
       return stanza.getChild("body") === undefined;
     },

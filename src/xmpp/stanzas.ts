@@ -106,7 +106,10 @@ export function toChatMessage(
     fromBare,
     to,
     body,
-    id: stanza.attrs.id,
+    // Kept in memory and the ledger: a hostile id is not kept whole.
+    id: typeof stanza.attrs.id === "string"
+      ? stanza.attrs.id.slice(0, MAX_ID)
+      : undefined,
     stanzaId: stanzaId?.slice(0, MAX_ID),
     originId: originId?.slice(0, MAX_ID),
     source: context.source,

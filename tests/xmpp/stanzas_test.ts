@@ -88,3 +88,15 @@ Deno.test("toChatMessage() reads a copy of our own message as outgoing, to its r
   // Live, a message from our own other client is one we received.
   assert.equal(toChatMessage(stanza, live)?.direction, "in");
 });
+
+Deno.test("toChatMessage() keeps at most 256 characters of a sender's id: it is kept in memory and in the ledger", () => {
+  const message = toChatMessage(
+    xml(
+      "message",
+      { from: "bob@localhost/phone", type: "chat", id: "x".repeat(100_000) },
+      xml("body", {}, "hi"),
+    ),
+    live,
+  );
+  assert.equal(message?.id, "x".repeat(256));
+});
