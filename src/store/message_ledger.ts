@@ -165,6 +165,7 @@ export function openMessageLedger(
   /** The times of each timed id's key (see SAME_MESSAGE_WITHIN_S). */
   const timed = new Map<string, number[]>();
   const add = (id: string) => {
+    if (ids.has(id)) return;
     ids.add(id);
     const t = timedId(id);
     if (!t) return;
@@ -188,8 +189,21 @@ export function openMessageLedger(
   let pending = "";
   /** How deep in `exclusive`: inside it the lock is already held. */
   let held = 0;
+  /** Whether another process replaced the file (compacted it) since we opened ours. */
+  const replaced = () => Deno.statSync(file).ino !== handle.statSync().ino;
   const lock = (exclusive: boolean) => {
-    if (held === 0) handle.lockSync(exclusive);
+    if (held > 0) return;
+    handle.lockSync(exclusive);
+    // Our handle would lock and read a file no one else uses any more:
+    // open the new one and read it from the start (the ids are a set).
+    while (replaced()) {
+      handle.unlockSync();
+      handle.close();
+      handle = Deno.openSync(file, { read: true, append: true });
+      handle.lockSync(exclusive);
+      readTo = 0;
+      pending = "";
+    }
   };
   const unlock = () => {
     if (held === 0) handle.unlockSync();
@@ -239,7 +253,7 @@ export function openMessageLedger(
       create: true,
       mode: 0o600,
     });
-    handle.lockSync(true);
+    lock(true);
     try {
       const text = decoder.decode(Deno.readFileSync(file));
       const records = text.split("\n").flatMap((line) => parseLine(line) ?? []);
@@ -253,7 +267,7 @@ export function openMessageLedger(
         rewrite(file, ids, cursor);
         handle.close();
         handle = Deno.openSync(file, { read: true, append: true });
-        handle.lockSync(true);
+        lock(true);
       }
       readTo = handle.statSync().size;
     } finally {
@@ -273,7 +287,7 @@ export function openMessageLedger(
     },
     refresh() {
       try {
-        if (handle.statSync().size <= readTo) return;
+        if (handle.statSync().size <= readTo && !replaced()) return;
         lock(false);
         try {
           catchUp();

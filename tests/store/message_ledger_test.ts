@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { createChatLog } from "../../src/store/chat_log.ts";
 import { openMessageLedger } from "../../src/store/message_ledger.ts";
 import { loadZoneNames } from "../../src/store/zone_names.ts";
+import { tempProfile } from "../_support/purple_files.ts";
 
 const style = {
   format: "txt" as const,
@@ -190,4 +191,31 @@ Deno.test("openMessageLedger() keeps the newest 20,000 ids and compacts its file
   } finally {
     await Deno.remove(purple, { recursive: true });
   }
+});
+
+Deno.test("a process that compacts the ledger at open and one that had it open keep one ledger: each sees what the other records after", async () => {
+  await using profile = await tempProfile();
+  const purple = profile.path;
+  const a = openMessageLedger(purple, "alice@x");
+  const big = "x".repeat(1000);
+  for (let i = 0; i < 4500; i++) {
+    a.record({
+      path: "",
+      start: 0,
+      length: 0,
+      hash: "",
+      ids: [`s:${i}-${big}`],
+    });
+  }
+  // Opened past 4 MB: b writes the file anew and renames it over a's.
+  const b = openMessageLedger(purple, "alice@x");
+  a.record({ path: "", start: 0, length: 0, hash: "", ids: ["s:by-a"] });
+  b.refresh();
+  assert.ok(b.has("s:by-a"), "b reads what a writes");
+  b.record({ path: "", start: 0, length: 0, hash: "", ids: ["s:by-b"] });
+  a.refresh();
+  assert.ok(a.has("s:by-b"), "a reads what b writes");
+  assert.ok(a.has(`s:4499-${big}`) && b.has(`s:4499-${big}`));
+  a.close();
+  b.close();
 });
