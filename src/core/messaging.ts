@@ -60,8 +60,10 @@ export interface Messaging {
   send(to: string, body: string): Promise<Sent>;
   /**
    * Logs messages that arrived together, each at most once (a message the
-   * ledger knows is dropped); resolves with the ones logged (or, when
-   * logging failed, to be shown anyway). Never throws (see `logFailure`).
+   * ledger knows is not logged again); resolves with the ones to show: those
+   * logged (or, when logging failed, to be shown anyway), and those another
+   * pidgin process logged first that reached this one first-hand too.
+   * Never throws (see `logFailure`).
    */
   receive(
     batch: readonly ChatMessage[],
@@ -224,20 +226,23 @@ export function createMessaging(options: MessagingOptions): Messaging {
       } catch (err) {
         loggingFailed(err);
       }
-      const fresh: ChatMessage[] = [];
+      const shown: ChatMessage[] = [];
       const seen = new Set<string>();
       const byContact = new Map<string, LogEntry[]>();
       for (const m of batch) {
         const ids = ledgerIds(m, session.bareJid);
         // Within one batch the same sender's id and text is one message.
         const keys = ids.map((id) => id.replace(/@t\d+$/, ""));
-        if (
-          keys.some((k) => seen.has(k)) || ids.some((id) => ledger?.has(id))
-        ) {
+        if (keys.some((k) => seen.has(k))) continue;
+        for (const k of keys) seen.add(k);
+        if (ids.some((id) => ledger?.has(id))) {
+          // Logged already. A copy (archive, delayed) was shown when it was
+          // logged; one that came live reached every process of the
+          // account at once, and another pidgin just logged it first.
+          if (m.source !== "archive" && !m.delayed) shown.push(m);
           continue;
         }
-        for (const k of keys) seen.add(k);
-        fresh.push(m);
+        shown.push(m);
         let entries = byContact.get(m.contact);
         if (!entries) byContact.set(m.contact, entries = []);
         entries.push({
@@ -257,7 +262,7 @@ export function createMessaging(options: MessagingOptions): Messaging {
           loggingFailed(err);
         }
       }
-      return fresh;
+      return shown;
     },
   };
 }

@@ -132,3 +132,37 @@ Deno.test("chat started while the account was online elsewhere logs what came an
   const after = await shownConversation(env, "bob@localhost");
   assert.deepEqual(after.entries.map((e) => e.body), expected);
 });
+
+Deno.test("two pidgin processes on one account both show every message: the one that logs second does not hide it", async () => {
+  await using prosody = await startProsody();
+  const purple = join(prosody.dir, "purple");
+  const env = aliceEnv(prosody, purple);
+  await using bob = await connectRawPeer(prosody);
+  await using one = spawnCli(["--resource", "one", "chat", "bob@localhost"], {
+    env,
+  });
+  await using two = spawnCli(["--resource", "two", "chat", "bob@localhost"], {
+    env,
+  });
+  for (const chat of [one, two]) {
+    await chat.writeLine("/status");
+    await chat.waitForOutput("You are available");
+  }
+  await bob.send("alice@localhost", numbered("b", 20));
+  for (const chat of [one, two]) {
+    await chat.waitForOutput("bob@localhost: b0020\n");
+  }
+  for (const chat of [one, two]) {
+    const result = await chat.finish();
+    assert.equal(result.code, 0, result.stderr);
+    for (const body of numbered("b", 20)) {
+      assert.match(result.stdout, new RegExp(`bob@localhost: ${body}\\n`));
+    }
+  }
+  // Logged once all the same.
+  const shown = await shownConversation(env, "bob@localhost", {
+    ownName: "alice@localhost/one",
+    contactName: "bob@localhost",
+  });
+  assert.deepEqual(shown.theirs, numbered("b", 20));
+});
