@@ -53,9 +53,10 @@ async function writeAll(
 function parseTimeout(text: string | undefined): number {
   if (text === undefined) return 15_000;
   const seconds = Number(text.replace(/s$/, ""));
-  if (!Number.isFinite(seconds) || seconds <= 0) {
+  // Timers hold at most 2^31-1 ms; a day is more than any step needs.
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
     throw new UsageError(
-      `Invalid --timeout "${text}": expected a number of seconds`,
+      `Invalid --timeout "${text}": expected a number of seconds above 0, at most 86400`,
       { hint: "Pass for example --timeout 30" },
     );
   }

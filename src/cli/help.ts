@@ -69,7 +69,7 @@ export const GLOBAL_OPTIONS: OptionSpec[] = [
 const FOOTER =
   "The password comes from XMPP_PASSWORD (environment or --env-file), never from a flag.\n" +
   "Exit codes: 0 ok, 1 bug, 2 usage, 3 config or profile, 4 auth, 5 connection,\n" +
-  "6 ticket backend, 130 Ctrl-C.";
+  "6 ticket backend, 7 sent but not confirmed (it may still arrive), 130 Ctrl-C.";
 
 function table(rows: [string, string][]): string {
   const width = rows.reduce((w, [left]) => Math.max(w, left.length), 0);

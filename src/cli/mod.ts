@@ -92,7 +92,15 @@ async function parse(args: string[]): Promise<InteractiveRun | undefined> {
   };
   const program = new Command("pidgin").configureOutput(output)
     .exitOverride((err) => {
-      throw err.exitCode === 0 ? err : toUsageError(err, []);
+      if (err.exitCode === 0) throw err;
+      // `pidgin help <word>` for a word that is no command.
+      if (err.code === "commander.help") {
+        const word = args[args.indexOf("help") + 1] ?? "";
+        throw new UsageError(`Unknown command "${word}"`, {
+          hint: "Run pidgin --help for the list of commands",
+        });
+      }
+      throw toUsageError(err, []);
     })
     .version(VERSION, "-V, --version");
   program.helpInformation = () => formatProgramHelp(COMMANDS);
@@ -116,9 +124,12 @@ async function parse(args: string[]): Promise<InteractiveRun | undefined> {
     const command = parent.command(spec.name, { isDefault })
       .configureOutput(output)
       .exitOverride((err) => {
-        throw err.exitCode === 0
-          ? err
-          : toUsageError(err, own, isDefault ? command.args : undefined);
+        throw err.exitCode === 0 ? err : toUsageError(
+          err,
+          // `pidgin --bogus` reached the default command without naming it.
+          isDefault && !args.includes(spec.name) ? [] : own,
+          isDefault ? command.args : undefined,
+        );
       });
     command.helpInformation = () => formatCommandHelp(spec, path);
     for (const sub of spec.subcommands ?? []) {

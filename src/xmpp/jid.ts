@@ -23,7 +23,10 @@ export function toBareJid(text: string, what = "JID"): string {
       { hint: "A JID looks like user@example.com" },
     );
   }
-  if (!parsed.local || !parsed.domain || /\s/.test(text.trim())) {
+  if (
+    !parsed.local || !parsed.domain || parsed.domain.includes("@") ||
+    /\s/.test(text.trim())
+  ) {
     throw new UsageError(`Invalid ${what} "${text}": expected user@domain`, {
       hint: "A JID looks like user@example.com",
     });

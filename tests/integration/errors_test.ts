@@ -193,3 +193,50 @@ Deno.test("each failure is one line with its documented exit code", async (t) =>
     },
   );
 });
+
+Deno.test("usage mistakes found by a new user: each one line, exit 2, the hint for the command given", async () => {
+  const env = {
+    PURPLE_HOME: await Deno.makeTempDir(),
+    XMPP_JID: "alice@localhost",
+  };
+  try {
+    const cases: [string[], RegExp, RegExp][] = [
+      [["help", "bogus"], /^pidgin: Unknown command "bogus"$/, /pidgin --help/],
+      [
+        ["--bogus"],
+        /^pidgin: Unknown option "--bogus"$/,
+        /^hint: Run pidgin --help /,
+      ],
+      [
+        ["--timeout", "1e9", "send", "bob@localhost", "hi"],
+        /^pidgin: Invalid --timeout "1e9": expected a number of seconds above 0, at most 86400$/,
+        /--timeout 30/,
+      ],
+      [
+        ["send", "notajid@@", "hi"],
+        /^pidgin: Invalid recipient "notajid@@": expected user@domain$/,
+        /user@example\.com/,
+      ],
+      [
+        ["listen", "--from", "bob@@"],
+        /^pidgin: Invalid contact "bob@@": expected user@domain$/,
+        /user@example\.com/,
+      ],
+    ];
+    for (const [args, line, hint] of cases) {
+      const result = await runCli(args, { env });
+      assertOneLineError(result, 2, line);
+      assert.match(result.stderr.split("\n")[1] ?? "", hint, args.join(" "));
+    }
+    // The conversation was never started: nothing was logged for it.
+    assert.equal(
+      await Deno.stat(join(env.PURPLE_HOME, "logs")).then(
+        () => true,
+        () => false,
+      ),
+      false,
+    );
+  } finally {
+    await Deno.remove(env.PURPLE_HOME, { recursive: true });
+  }
+});
